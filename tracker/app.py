@@ -1,0 +1,139 @@
+"""create_app(): plugins, routes, templates, static files. Wiring only."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+from litestar.security.session_auth import SessionAuth
+from litestar.static_files import create_static_files_router
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.template.config import TemplateConfig
+
+from tracker.auth.views import AuthController, retrieve_user
+from tracker.dashboard.views import DashboardController
+from tracker.db import engine, is_sqlite
+from tracker.health import healthz
+from tracker.portal.views import PortalController
+from tracker.projects.views import EnterpriseController, ProjectController
+from tracker.settings import ROOT, get_settings, today
+from tracker.web import TEMPLATE_CALLABLES, is_htmx, translator
+
+log = logging.getLogger("tracker")
+
+PUBLIC_PATHS = ["^/login", "^/lang/", "^/static/", "^/healthz"]
+
+
+def _configure_templates(engine_: JinjaTemplateEngine) -> None:
+    for key, func in TEMPLATE_CALLABLES.items():
+        engine_.register_template_callable(key, func)
+    engine_.engine.globals["today"] = today
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    _ = translator(request)
+    if is_htmx(request):
+        return Response(_(message), status_code=status, media_type="text/plain; charset=utf-8")
+    return Template("errors/error.html", context={"status": status, "message": message}, status_code=status)
+
+
+def on_not_authorized(request: Request, exc: NotAuthorizedException) -> Response:
+    if is_htmx(request):
+        return Response("", status_code=401, headers={"HX-Redirect": "/login"})
+    if request.method == "GET":
+        return Redirect(f"/login?next={request.url.path}")
+    return _error_page(request, 401, "Please log in.")
+
+
+def on_forbidden(request: Request, exc: PermissionDeniedException) -> Response:
+    return _error_page(request, 403, exc.detail or "You may not do this.")
+
+
+def on_not_found(request: Request, exc: NotFoundException) -> Response:
+    return _error_page(request, 404, "This page does not exist, or you may not see it.")
+
+
+def on_http_error(request: Request, exc: HTTPException) -> Response:
+    return _error_page(request, exc.status_code, exc.detail or "The request was refused.")
+
+
+def on_server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side. Nothing was saved.")
+
+
+async def _refresh_colours_daily() -> None:
+    """Colours change with the date, not only with writes: refresh once a day per server.
+    Idempotent, so several servers doing it cost only time."""
+    from tracker.projects.queries import refresh_colours
+
+    last = None
+    while True:
+        if today() != last:
+            try:
+                await refresh_colours(None, today())
+                last = today()
+            except Exception:  # noqa: BLE001 - retry in an hour; never kill the server
+                log.exception("colour refresh failed")
+        await asyncio.sleep(3600)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+    db = engine()
+    if not is_sqlite():
+        await db.start_connection_pool(min_size=2, max_size=20)
+    task = asyncio.create_task(_refresh_colours_daily()) if get_settings().today_override is None else None
+    try:
+        yield
+    finally:
+        if task:
+            task.cancel()
+        if not is_sqlite():
+            await db.close_connection_pool()
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    session_config = CookieBackendConfig(
+        secret=settings.secret_key, max_age=12 * 3600, httponly=True, samesite="lax", secure=settings.secure_cookies
+    )
+    session_auth = SessionAuth[object, object](
+        retrieve_user_handler=retrieve_user, session_backend_config=session_config, exclude=PUBLIC_PATHS
+    )
+    return Litestar(
+        route_handlers=[
+            AuthController,
+            DashboardController,
+            ProjectController,
+            EnterpriseController,
+            PortalController,
+            healthz,
+            create_static_files_router(path="/static", directories=[Path(__file__).parent / "static"]),
+        ],
+        on_app_init=[session_auth.on_app_init],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key.hex(), cookie_httponly=False, cookie_samesite="lax",
+            cookie_secure=settings.secure_cookies, header_name="x-csrftoken",
+        ),
+        template_config=TemplateConfig(directory=ROOT / "templates", engine=JinjaTemplateEngine, engine_callback=_configure_templates),
+        plugins=[HTMXPlugin()],
+        exception_handlers={
+            NotAuthorizedException: on_not_authorized,
+            PermissionDeniedException: on_forbidden,
+            NotFoundException: on_not_found,
+            HTTPException: on_http_error,
+            Exception: on_server_error,
+        },
+        lifespan=[lifespan],
+    )

@@ -1,0 +1,196 @@
+"""The `tracker` command: serve, migrate, demo, user create, refresh-colours."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from tracker.settings import ROOT, get_settings, today
+
+FIXTURE = ROOT / "fixtures" / "demo.json"
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+async def _migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from tracker.db import engine, is_sqlite
+
+    if is_sqlite():
+        # WAL lets readers go on while one writer writes; the setting stays with the file.
+        await engine().run_ddl("PRAGMA journal_mode=WAL")
+    result = await run_forwards(app_name="tracker", migration_id="all", fake=False)
+    if not result.success:
+        raise SystemExit(f"migration failed: {result.message}")
+
+
+async def _reset_sequences() -> None:
+    """`piccolo fixtures load` on PostgreSQL leaves id sequences behind; move them past max(id)."""
+    from tracker.db import engine, is_sqlite
+    from tracker.piccolo_app import APP_CONFIG
+
+    if is_sqlite():
+        return
+    for table in APP_CONFIG.table_classes:
+        name = table._meta.tablename
+        await engine().run_ddl(
+            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+        )
+
+
+async def load_demo_fixture() -> None:
+    from piccolo.apps.fixtures.commands.load import load_json_string
+
+    from tracker.projects.queries import refresh_colours
+
+    await load_json_string(FIXTURE.read_text(encoding="utf-8"))
+    await _reset_sequences()
+    await refresh_colours(None, today())
+
+
+async def _demo(projects: int | None, if_empty: bool, rebuild_fixture: bool) -> None:
+    from tracker.db import write_transaction
+    from tracker.projects.tables import Project
+
+    if rebuild_fixture:
+        await _rebuild_fixture()
+        return
+    empty = not await Project.exists()
+    if empty:
+        await load_demo_fixture()
+        print(f"Loaded the demo data from {FIXTURE.relative_to(ROOT)}.")
+    elif if_empty and not projects:
+        print("The database already has data; the demo was not loaded again.")
+    elif not projects:
+        print("The database already has data; nothing loaded (use --projects N to add synthetic projects).")
+    if projects:
+        from tracker.demo import generate_projects
+        from tracker.projects.queries import refresh_colours
+
+        async with write_transaction():
+            await generate_projects(projects, today())
+        await refresh_colours(None, today())
+        print(f"Added {projects} synthetic projects.")
+
+
+async def _rebuild_fixture() -> None:
+    """Write the demo into the (empty) database, then dump it to fixtures/demo.json."""
+    from piccolo.apps.fixtures.commands.dump import FixtureConfig, dump_to_json_string
+
+    from tracker.db import write_transaction
+    from tracker.demo import build_demo
+    from tracker.piccolo_app import APP_CONFIG
+    from tracker.projects.tables import Project
+
+    if await Project.exists():
+        raise SystemExit("--rebuild-fixture needs an empty database")
+    async with write_transaction():
+        await build_demo()
+    names = [t.__name__ for t in APP_CONFIG.table_classes if t.__name__ != "AuditEvent"]
+    data = json.loads(await dump_to_json_string([FixtureConfig(app_name="tracker", table_class_names=names)]))
+    FIXTURE.parent.mkdir(exist_ok=True)
+    FIXTURE.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"Wrote {FIXTURE}")
+
+
+async def _user_create(args: argparse.Namespace) -> None:
+    from tracker.audit.record import audit
+    from tracker.auth.passwords import hash_password
+    from tracker.auth.roles import ROLES
+    from tracker.auth.tables import User
+    from tracker.db import write_transaction
+    from tracker.org.tables import Enterprise, Officer
+
+    username = args.username or input("username: ").strip()
+    role = args.role or input(f"role ({', '.join(ROLES)}): ").strip()
+    if role not in ROLES:
+        raise SystemExit(f"role must be one of {', '.join(ROLES)}")
+    password = args.password or getpass.getpass("password: ")
+    if len(password) < 8:
+        raise SystemExit("the password needs at least 8 characters")
+    if await User.exists().where(User.username == username):
+        raise SystemExit(f"user {username!r} already exists")
+    officer_id = enterprise_id = None
+    if role == "enterprise":
+        code = args.enterprise or input("enterprise credit code: ").strip()
+        row = await Enterprise.select(Enterprise.id).where(Enterprise.credit_code == code).first()
+        if not row:
+            raise SystemExit(f"no enterprise with credit code {code!r}")
+        enterprise_id = row["id"]
+    elif args.officer:
+        row = await Officer.select(Officer.id).where(Officer.id == args.officer).first()
+        if not row:
+            raise SystemExit(f"no officer with id {args.officer}")
+        officer_id = row["id"]
+    async with write_transaction():
+        rows = await User.insert(
+            User(username=username, password_hash=hash_password(password), role=role, display_name=args.display_name or username,
+                 officer=officer_id, enterprise=enterprise_id, must_change_password=role == "enterprise")
+        ).returning(User.id)
+        await audit(None, "create", "user", rows[0]["id"], {"username": username, "role": role, "via": "cli"})
+    print(f"Created {role} {username}.")
+
+
+async def _refresh() -> None:
+    from tracker.projects.queries import refresh_colours
+
+    changed = await refresh_colours(None, today())
+    print(f"{changed} projects changed colour.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="tracker", description="Key Project Tracker")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the web app")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=1)
+    sub.add_parser("migrate", help="create or update the database schema")
+    demo = sub.add_parser("demo", help="load the demo data into an empty database")
+    demo.add_argument("--projects", type=int, default=None, help="add N synthetic projects for scale tests")
+    demo.add_argument("--if-empty", action="store_true", help="say nothing is loaded when data exists")
+    demo.add_argument("--rebuild-fixture", action="store_true", help=argparse.SUPPRESS)
+    user = sub.add_parser("user", help="manage users")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    create = user_sub.add_parser("create", help="create a user (asks for what is not given)")
+    create.add_argument("--username")
+    create.add_argument("--role")
+    create.add_argument("--password")
+    create.add_argument("--display-name")
+    create.add_argument("--officer", type=int, help="id of the staff user's officer record")
+    create.add_argument("--enterprise", help="credit code of the enterprise user's enterprise")
+    sub.add_parser("refresh-colours", help="recompute warning colours for today (run daily)")
+    sub.add_parser("demo-logins", help=argparse.SUPPRESS)
+
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        import uvicorn
+
+        settings = get_settings()
+        uvicorn.run(
+            "tracker.app:create_app", factory=True, host=args.host or settings.host, port=args.port or settings.port,
+            workers=args.workers, proxy_headers=True, log_level="info",
+        )
+    elif args.command == "migrate":
+        _run(_migrate())
+    elif args.command == "demo":
+        _run(_demo(args.projects, args.if_empty, args.rebuild_fixture))
+    elif args.command == "user":
+        _run(_user_create(args))
+    elif args.command == "refresh-colours":
+        _run(_refresh())
+    elif args.command == "demo-logins":
+        from tracker.demo import DEMO_PASSWORD, DEMO_USERS
+
+        print("Demo logins (password for all: %s): %s" % (DEMO_PASSWORD, ", ".join(DEMO_USERS)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

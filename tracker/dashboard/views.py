@@ -1,0 +1,40 @@
+from litestar import Controller, Request, get
+from litestar.response import Redirect, Response, Template
+
+from tracker.auth.roles import CurrentUser
+from tracker.projects import queries, rules
+from tracker.projects.tables import Project
+from tracker.settings import today
+
+
+class DashboardController(Controller):
+    path = "/"
+
+    @get("/", name="dashboard")
+    async def index(self, request: Request) -> Response:
+        user: CurrentUser = request.user
+        if not user.is_staff:
+            return Redirect("/portal")
+        now = today()
+        calendar = await queries.load_calendar()
+        until = calendar.add_workdays(now, queries.thresholds().amber_due_within_workdays)
+        mine = []
+        if user.officer_id:
+            mine = await Project.select(*queries.LIST_COLUMNS).where(
+                Project.lead_officer == user.officer_id, Project.status == "active"
+            ).order_by(Project.colour).order_by(Project.name)
+        return Template(
+            "dashboard/index.html",
+            context={
+                "by_stage": await queries.count_by(Project.stage),
+                "by_colour": await queries.count_by(Project.colour),
+                "stages": rules.STAGES,
+                "colours": rules.COLOURS,
+                "due": await queries.due_soon(now, until),
+                "due_until": until,
+                "newest": await queries.newest_signings(),
+                "red": await Project.select(*queries.LIST_COLUMNS).where(Project.colour == "red", Project.status == "active")
+                .order_by(Project.colour_since).limit(10),
+                "mine": mine,
+            },
+        )

@@ -1,0 +1,25 @@
+"""Database helpers shared by every area."""
+
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+
+def engine():
+    return engine_finder()
+
+
+def is_sqlite() -> bool:
+    return isinstance(engine(), SQLiteEngine)
+
+
+def write_transaction():
+    """A transaction for writes. On SQLite it takes the write lock up front (IMMEDIATE), so two
+    writers queue instead of failing with "database is locked" half-way."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        return db.transaction(transaction_type=TransactionType.immediate)
+    return db.transaction()
+
+
+class Conflict(Exception):
+    """Someone else changed the object since the form was loaded (optimistic lock)."""

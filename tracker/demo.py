@@ -1,0 +1,382 @@
+"""Demo data: a fictional but realistic picture of Harbin's key projects.
+
+`build_demo()` writes the demo into an empty database; its output is dumped once into
+fixtures/demo.json (`tracker demo --rebuild-fixture`), which `tracker demo` loads.
+`generate_projects(n)` adds n synthetic projects for scale tests.
+All names are invented; none is a real person or company.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from stdnum.cn import uscc
+
+from tracker.auth.passwords import hash_password
+from tracker.auth.tables import User
+from tracker.calendar.tables import CalendarDay
+from tracker.org.tables import Department, Enterprise, Officer
+from tracker.projects import rules
+from tracker.projects.tables import ColourChange, Milestone, MilestoneChange, Project
+from tracker.workdays import WorkCalendar
+
+ANCHOR = date(2026, 11, 27)  # the "today" the demo was written for
+DEMO_PASSWORD = "tracker-demo"
+DEMO_USERS = ("admin", "coordinator", "officer", "leader", "enterprise", "enterprise2")
+
+# name, kind, parent name
+DEPARTMENTS = [
+    ("哈尔滨市投资促进局", "bureau", None),
+    ("哈尔滨市发展和改革委员会", "approval", None),
+    ("哈尔滨市自然资源和规划局", "approval", None),
+    ("哈尔滨市住房和城乡建设局", "approval", None),
+    ("哈尔滨市工业和信息化局", "approval", None),
+    ("哈尔滨市市场监督管理局", "approval", None),
+    ("哈尔滨市营商环境建设监督局", "approval", None),
+    ("哈尔滨供水集团", "utility", None),
+    ("国网哈尔滨供电公司", "utility", None),
+    ("哈尔滨燃气公司", "utility", None),
+    ("哈尔滨热力公司", "utility", None),
+    ("松北区（哈尔滨新区）", "district", None),
+    ("平房区（哈经开区）", "district", None),
+    ("呼兰区", "district", None),
+    ("宾县", "district", None),
+    ("道里区", "district", None),
+    ("南岗区", "district", None),
+    ("香坊区", "district", None),
+    ("双城区", "district", None),
+    ("哈尔滨新区江北一体发展区", "park", "松北区（哈尔滨新区）"),
+    ("哈尔滨科技创新城", "park", "松北区（哈尔滨新区）"),
+    ("哈尔滨经济技术开发区", "park", "平房区（哈经开区）"),
+    ("利民经济技术开发区", "park", "呼兰区"),
+    ("宾西经济技术开发区", "park", "宾县"),
+    ("双城经济技术开发区", "park", "双城区"),
+    ("哈尔滨综合保税区", "park", "道里区"),
+]
+
+# name, department, title, is_leader
+OFFICERS = [
+    ("赵建国", "哈尔滨市投资促进局", "局长", True),
+    ("孙丽娟", "哈尔滨市投资促进局", "副局长", True),
+    ("周海涛", "松北区（哈尔滨新区）", "副区长", True),
+    ("吴晓梅", "平房区（哈经开区）", "副区长", True),
+    ("郑志强", "呼兰区", "副区长", True),
+    ("王立新", "哈尔滨市投资促进局", "项目服务处处长", False),
+    ("刘雪婷", "哈尔滨市投资促进局", "项目专员", False),
+    ("陈浩然", "哈尔滨市投资促进局", "项目专员", False),
+    ("杨春雨", "哈尔滨新区江北一体发展区", "招商服务专员", False),
+    ("黄子健", "哈尔滨经济技术开发区", "项目专员", False),
+    ("林佳怡", "利民经济技术开发区", "项目专员", False),
+    ("何文博", "宾西经济技术开发区", "项目专员", False),
+    ("马晓东", "哈尔滨市发展和改革委员会", "重点项目办主任", False),
+    ("高明远", "哈尔滨市自然资源和规划局", "用地服务科科长", False),
+]
+
+# name, industry
+ENTERPRISES = [
+    ("哈尔滨北辰新能源科技有限公司", "new_energy"), ("黑龙江冰城智造装备有限公司", "smart_manufacturing"),
+    ("哈尔滨松江生物医药有限公司", "biomedicine"), ("黑龙江寒地新材料股份有限公司", "new_materials"),
+    ("哈尔滨云帆数据科技有限公司", "new_it"), ("黑龙江北大荒绿源食品有限公司", "agri_food"),
+    ("哈尔滨雪域文旅发展有限公司", "tourism_services"), ("哈尔滨启航节能环保科技有限公司", "energy_saving"),
+    ("黑龙江龙江储能技术有限公司", "new_energy"), ("哈尔滨精工机器人有限公司", "smart_manufacturing"),
+    ("哈尔滨华康制药有限公司", "biomedicine"), ("黑龙江碳谷石墨烯材料有限公司", "new_materials"),
+    ("哈尔滨星海卫星应用技术有限公司", "new_it"), ("黑龙江黑土地现代农业有限公司", "agri_food"),
+    ("哈尔滨冰雪大世界运营有限公司", "tourism_services"), ("哈尔滨绿能环保设备有限公司", "energy_saving"),
+    ("哈尔滨博远半导体有限公司", "new_it"), ("黑龙江宏达汽车零部件有限公司", "smart_manufacturing"),
+    ("哈尔滨瑞生基因科技有限公司", "biomedicine"), ("黑龙江金穗粮油食品有限公司", "agri_food"),
+    ("哈尔滨智联物流科技有限公司", "tourism_services"), ("哈尔滨远景风电装备有限公司", "new_energy"),
+    ("黑龙江中寒冷链物流有限公司", "agri_food"), ("哈尔滨朗润医疗器械有限公司", "biomedicine"),
+    ("哈尔滨天工航空复合材料有限公司", "new_materials"), ("黑龙江北纬大豆蛋白科技有限公司", "agri_food"),
+    ("哈尔滨清源水务环保有限公司", "energy_saving"), ("哈尔滨极光云计算有限公司", "new_it"),
+]
+ENTERPRISE_NAMES = [name for name, _industry in ENTERPRISES]
+
+
+def brand(enterprise_name: str) -> str:
+    """哈尔滨北辰新能源科技有限公司 -> 北辰新能源"""
+    name = enterprise_name
+    for prefix in ("哈尔滨", "黑龙江"):
+        name = name.removeprefix(prefix)
+    for suffix in ("股份有限公司", "有限公司", "科技", "技术"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+# industry -> project name templates
+PROJECT_KINDS = {
+    "new_it": ["大数据中心", "智能传感器产业园", "卫星遥感数据服务平台", "工业互联网平台", "半导体封装测试基地"],
+    "new_energy": ["储能电池生产基地", "风电装备制造基地", "氢能产业园", "光伏组件生产线"],
+    "smart_manufacturing": ["工业机器人生产基地", "汽车零部件智能工厂", "高端数控机床项目", "智能农机装备产业园"],
+    "biomedicine": ["生物医药产业园", "创新药研发生产基地", "医疗器械生产项目", "基因检测中心"],
+    "energy_saving": ["节能环保装备产业园", "固废资源化利用项目", "城市污水处理提标项目"],
+    "new_materials": ["石墨烯新材料产业园", "航空复合材料生产线", "高性能碳纤维项目"],
+    "agri_food": ["大豆精深加工项目", "绿色食品产业园", "冷链物流中心", "鲜食玉米加工基地"],
+    "tourism_services": ["冰雪旅游度假区", "文旅综合体项目", "现代物流园区", "区域总部基地"],
+}
+
+
+def credit_code(rng: random.Random, region: str = "230100") -> str:
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = "91" + region + "".join(rng.choice(alphabet) for _ in range(9))
+    return body + uscc.calc_check_digit(body)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def _insert_reference_data(rng: random.Random) -> dict:
+    ids: dict[str, dict[str, int]] = {"dept": {}, "officer": {}, "enterprise": {}}
+    for name, kind, parent in DEPARTMENTS:
+        row = await Department.insert(
+            Department(name=name, kind=kind, parent=ids["dept"].get(parent) if parent else None)
+        ).returning(Department.id)
+        ids["dept"][name] = row[0]["id"]
+    for i, (name, dept, title, leader) in enumerate(OFFICERS):
+        row = await Officer.insert(
+            Officer(
+                name=name, department=ids["dept"][dept], title=title, is_leader=leader,
+                phone=f"0451-8{rng.randint(1000000, 9999999)}" if leader else f"139{rng.randint(10000000, 99999999)}",
+                email=f"officer{i + 1}@invest.harbin.example",
+            )
+        ).returning(Officer.id)
+        ids["officer"][name] = row[0]["id"]
+    for name in ENTERPRISE_NAMES:
+        region = rng.choice(["230109", "230108", "230111", "230125", "230102", "230103"])
+        row = await Enterprise.insert(
+            Enterprise(
+                name=name, credit_code=credit_code(rng, region),
+                contact_name=rng.choice(["张", "李", "王", "刘", "陈", "杨"]) + rng.choice(["经理", "总监", "主任"]),
+                contact_phone=f"138{rng.randint(10000000, 99999999)}",
+            )
+        ).returning(Enterprise.id)
+        ids["enterprise"][name] = row[0]["id"]
+    return ids
+
+
+def _district_park(rng: random.Random) -> tuple[str, str | None]:
+    parks = [(p, parent) for p, kind, parent in DEPARTMENTS if kind == "park"]
+    if rng.random() < 0.75:
+        park, district = rng.choice(parks)
+        return district, park
+    districts = [d for d, kind, _ in DEPARTMENTS if kind == "district"]
+    return rng.choice(districts), None
+
+
+def _plan_project(rng: random.Random, signed_on: date, today: date, calendar: WorkCalendar, lateness: str) -> list[dict]:
+    """Milestones whose completion follows the plan up to today, with a chosen lateness:
+    'on_time', 'slipped' (rescheduled with a reason), 'late' (overdue) or 'very_late'."""
+    plan = rules.plan_milestones(signed_on, calendar)
+    rows = []
+    behind = False
+    for p in plan:
+        row = {"stage": p.stage, "seq": p.seq, "name": p.name, "baseline_on": p.planned_on, "planned_on": p.planned_on,
+               "provisional": p.provisional, "actual_on": None, "changes": []}
+        if p.stage == "signed":
+            row["actual_on"] = signed_on
+        elif not behind:
+            # Done about on time when its date has passed (a few working days either side).
+            actual = calendar.add_workdays(p.planned_on, rng.randint(0, 4)) if rng.random() < 0.6 else p.planned_on - timedelta(days=rng.randint(0, 6))
+            actual = max(actual, signed_on)
+            next_is_due = p.planned_on <= today
+            if next_is_due and actual <= today:
+                row["actual_on"] = actual
+            else:
+                behind = True
+                if lateness == "slipped" and p.planned_on <= calendar.add_workdays(today, 15):
+                    new = calendar.add_workdays(today, rng.randint(8, 40))
+                    row["changes"].append(("reschedule", p.planned_on, new, rng.choice(RESCHEDULE_REASONS)))
+                    row["planned_on"] = new
+        rows.append(row)
+    if lateness in ("late", "very_late"):
+        # Undo the last completion(s) so the project is overdue.
+        done = [r for r in rows if r["actual_on"] and r["stage"] != "signed"]
+        if done:
+            last = done[-1]
+            last["actual_on"] = None
+            overdue = calendar.workdays_between(last["planned_on"], today)
+            target = rng.randint(3, 9) if lateness == "late" else rng.randint(14, 40)
+            if overdue > target:
+                last["planned_on"] = calendar.add_workdays(calendar.next_workday(today - timedelta(days=int(target * 1.4) + 2)), 0)
+                if last["planned_on"] != last["baseline_on"]:
+                    last["changes"].append(("reschedule", last["baseline_on"], last["planned_on"], rng.choice(RESCHEDULE_REASONS)))
+            for r in rows:
+                if r["seq"] > last["seq"]:
+                    r["actual_on"] = None
+    # Shift later plans so none falls before an earlier open one.
+    return rows
+
+
+RESCHEDULE_REASONS = [
+    "土地征收补偿协议尚未签订，供地时间顺延",
+    "企业调整产品方案，规划设计重新报审",
+    "冬季施工期限制，开工时间顺延至次年4月",
+    "环评批复等待专家评审会",
+    "电力外线工程受道路施工影响",
+    "企业融资到位时间推迟",
+]
+
+
+async def _insert_projects(specs: list[dict], today: date, calendar: WorkCalendar, history_weeks: int) -> None:
+    """Insert projects with their milestones, history and weekly colour record, in chunks."""
+    th = rules.Thresholds()
+    now = _now()
+    for start in range(0, len(specs), 200):
+        chunk = specs[start : start + 200]
+        project_rows = []
+        for s in chunk:
+            ms = s["milestones"]
+            stage = rules.derive_stage((m["stage"], m["actual_on"] is not None) for m in ms)
+            colours = []
+            for w in range(history_weeks, -1, -1):
+                day = today - timedelta(days=7 * w)
+                if day < s["signed_on"]:
+                    continue
+                states = [
+                    rules.MilestoneState(m["name"], m["stage"], m["planned_on"], m["actual_on"] if m["actual_on"] and m["actual_on"] <= day else None)
+                    for m in ms
+                ]
+                colour = rules.colour_of(rules.project_signals(states, day, calendar, th), th)
+                if not colours or colours[-1][1] != colour:
+                    colours.append((day, colour))
+            s["colours"] = colours
+            project_rows.append(
+                Project(
+                    name=s["name"], enterprise=s["enterprise"], industry=s["industry"], district=s["district"], park=s["park"],
+                    total_investment=s["investment"], signed_on=s["signed_on"], level=s["level"], green_channel=s["green"],
+                    introducing_unit=s["introducing"], first_signing_department=s["fs_department"],
+                    first_signing_leader=s["fs_leader"], responsible_leader=s["leader"], lead_officer=s["lead"],
+                    description=s.get("description", ""), stage=stage, colour=colours[-1][1] if colours else "green",
+                    colour_since=colours[-1][0] if colours else today, status=s.get("status", "active"),
+                    status_reason=s.get("status_reason", ""), created_at=now, updated_at=now,
+                )
+            )
+        ids = [r["id"] for r in await Project.insert(*project_rows).returning(Project.id)]
+        milestone_rows, change_specs, colour_rows = [], [], []
+        for pid, s in zip(ids, chunk):
+            for m in s["milestones"]:
+                milestone_rows.append(
+                    Milestone(project=pid, stage=m["stage"], seq=m["seq"], name=m["name"], baseline_on=m["baseline_on"],
+                              planned_on=m["planned_on"], provisional=m["provisional"], actual_on=m["actual_on"])
+                )
+                change_specs.append(m["changes"] + ([("done", None, m["actual_on"], "")] if m["actual_on"] and m["stage"] != "signed" else []))
+            prev = None
+            for day, colour in s["colours"]:
+                colour_rows.append(ColourChange(project=pid, on=day, from_colour=prev, to_colour=colour))
+                prev = colour
+        milestone_ids = []
+        for mstart in range(0, len(milestone_rows), 500):
+            milestone_ids += [r["id"] for r in await Milestone.insert(*milestone_rows[mstart : mstart + 500]).returning(Milestone.id)]
+        change_rows = [
+            MilestoneChange(milestone=mid, kind=kind, from_date=frm, to_date=to, reason=reason, at=now)
+            for mid, changes in zip(milestone_ids, change_specs)
+            for kind, frm, to, reason in changes
+        ]
+        for rows in (change_rows, colour_rows):
+            for rstart in range(0, len(rows), 500):
+                if rows[rstart : rstart + 500]:
+                    await rows[0].__class__.insert(*rows[rstart : rstart + 500])
+
+
+def _project_specs(
+    rng: random.Random, n: int, today: date, calendar: WorkCalendar, ids: dict,
+    enterprises: list[tuple[int, str, str]], name_suffix: str = "",
+) -> list[dict]:
+    """enterprises: (id, name, industry); project i goes to enterprise i modulo their number."""
+    dept = ids["dept"]
+    officer = ids["officer"]
+    leaders = [officer[name] for name, _d, _t, leader in OFFICERS if leader]
+    leads = [officer[name] for name, _d, _t, leader in OFFICERS if not leader]
+    specs = []
+    for i in range(n):
+        enterprise_id, enterprise_name, industry = enterprises[i % len(enterprises)]
+        district, park = _district_park(rng)
+        # Spread projects over every stage: pick the stage first, then a signing date inside it.
+        offsets = [m.offset_workdays for m in rules.DEFAULT_LIFECYCLE] + [rules.DEFAULT_LIFECYCLE[-1].offset_workdays + 200]
+        k = i % len(rules.DEFAULT_LIFECYCLE)
+        elapsed = rng.randint(offsets[k] + 1, offsets[k + 1] - 1)
+        signed_on = calendar.next_workday(today - timedelta(days=int(elapsed * 1.45)))
+        lateness = rng.choices(["on_time", "slipped", "late", "very_late"], weights=[50, 15, 20, 15])[0]
+        spec = {
+            "name": f"{brand(enterprise_name)}{rng.choice(PROJECT_KINDS[industry]).removesuffix('项目')}项目{name_suffix}",
+            "enterprise": enterprise_id,
+            "industry": industry,
+            "district": dept[district],
+            "park": dept[park] if park else None,
+            "investment": Decimal(rng.choice([5000, 8000, 12000, 20000, 35000, 50000, 80000, 120000, 200000]) + rng.randint(0, 99) * 100),
+            "signed_on": signed_on,
+            "level": rng.choices(rules.LEVELS, weights=[20, 55, 25])[0],
+            "green": rng.random() < 0.3,
+            "introducing": dept[rng.choice(["哈尔滨市投资促进局", district, park or district])],
+            "fs_department": dept["哈尔滨市投资促进局"] if rng.random() < 0.6 else dept[district],
+            "fs_leader": rng.choice(leaders),
+            "leader": rng.choice(leaders),
+            "lead": leads[i % len(leads)],
+            "milestones": _plan_project(rng, signed_on, today, calendar, lateness),
+        }
+        specs.append(spec)
+    return specs
+
+
+async def build_demo(today: date = ANCHOR, projects: int = 44, seed: int = 2026) -> None:
+    """Write the demo into an empty database (call inside a write transaction)."""
+    rng = random.Random(seed)
+    calendar = WorkCalendar()
+    ids = await _insert_reference_data(rng)
+    enterprises = [(ids["enterprise"][name], name, industry) for name, industry in ENTERPRISES]
+    specs = _project_specs(rng, projects, today, calendar, ids, enterprises)
+    # Make project names unique and readable.
+    seen: dict[str, int] = {}
+    for s in specs:
+        seen[s["name"]] = seen.get(s["name"], 0) + 1
+        if seen[s["name"]] > 1:
+            s["name"] += f"（{'二三四五六七八九'[seen[s['name']] - 2]}期）"
+    specs[-1]["status"], specs[-1]["status_reason"] = "paused", "企业母公司重组，项目暂缓推进"
+    specs[-2]["status"], specs[-2]["status_reason"] = "cancelled", "企业战略调整，经协商终止投资协议"
+    await _insert_projects(specs, today, calendar, history_weeks=8)
+    await _insert_users(ids)
+
+
+async def _insert_users(ids: dict) -> None:
+    password = hash_password(DEMO_PASSWORD)
+    officer = ids["officer"]
+    enterprise = ids["enterprise"]
+    users = [
+        User(username="admin", password_hash=password, role="admin", display_name="系统管理员"),
+        User(username="coordinator", password_hash=password, role="coordinator", display_name="王立新", officer=officer["王立新"]),
+        User(username="officer", password_hash=password, role="officer", display_name="刘雪婷", officer=officer["刘雪婷"]),
+        User(username="leader", password_hash=password, role="leader", display_name="赵建国", officer=officer["赵建国"]),
+        User(username="enterprise", password_hash=password, role="enterprise", display_name="北辰新能源 张经理",
+             enterprise=enterprise[ENTERPRISE_NAMES[0]]),
+        User(username="enterprise2", password_hash=password, role="enterprise", display_name="冰城智造 李总监",
+             enterprise=enterprise[ENTERPRISE_NAMES[1]]),
+    ]
+    await User.insert(*users)
+
+
+async def generate_projects(n: int, today: date, seed: int = 7) -> None:
+    """Add n synthetic projects, each with its own new enterprise, on top of the demo's
+    departments and officers (call inside a write transaction, on a database with the demo)."""
+    rng = random.Random(seed)
+    calendar = WorkCalendar({r["day"]: r["is_workday"] for r in await CalendarDay.select()})
+    ids = {
+        "dept": {r["name"]: r["id"] for r in await Department.select(Department.id, Department.name)},
+        "officer": {r["name"]: r["id"] for r in await Officer.select(Officer.id, Officer.name)},
+    }
+    start = await Project.count()
+    for begin in range(0, n, 1000):
+        size = min(1000, n - begin)
+        rows, picks = [], []
+        for i in range(size):
+            base, industry = rng.choice(ENTERPRISES)
+            name = base.replace("有限公司", f"第{start + begin + i + 1}分公司")
+            picks.append((name, industry))
+            rows.append(Enterprise(name=name, credit_code=credit_code(rng, "230100"), contact_name="联系人", contact_phone=""))
+        new_ids = [r["id"] for r in await Enterprise.insert(*rows).returning(Enterprise.id)]
+        enterprises = [(eid, name, industry) for eid, (name, industry) in zip(new_ids, picks)]
+        specs = _project_specs(rng, size, today, calendar, ids, enterprises, name_suffix="")
+        for i, s in enumerate(specs):
+            s["name"] += f"·{start + begin + i + 1}"
+        await _insert_projects(specs, today, calendar, history_weeks=8)

@@ -1,0 +1,94 @@
+"""Languages: Simplified Chinese by default, English on request.
+
+Message ids are English; the Chinese catalogue is tracker/locale/zh/LC_MESSAGES/messages.po,
+read with Babel at first use (no compile step, so a stale .mo cannot exist).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from gettext import NullTranslations
+from pathlib import Path
+
+from babel import Locale, dates, numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from tracker.settings import TIMEZONE
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+@lru_cache
+def translations(lang: str) -> NullTranslations:
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return NullTranslations()
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def gettext(lang: str, message: str, **params: object) -> str:
+    text = translations(lang).gettext(message)
+    return text % params if params else text
+
+
+def negotiate(cookie: str | None, accept_language: str | None) -> str:
+    """The user's pick (cookie) first, then the browser's Accept-Language, then Chinese."""
+    if cookie in LANGUAGES:
+        return cookie
+    if accept_language:
+        wanted = []
+        for part in accept_language.split(","):
+            tag, _, q = part.strip().partition(";q=")
+            try:
+                weight = float(q) if q else 1.0
+            except ValueError:
+                weight = 0.0
+            wanted.append((weight, tag.strip().lower()))
+        for _weight, tag in sorted(wanted, key=lambda w: -w[0]):
+            primary = tag.split("-")[0]
+            if primary in LANGUAGES:
+                return primary
+    return DEFAULT_LANGUAGE
+
+
+def locale(lang: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES[lang])
+
+
+def format_date(value: date | None, lang: str, style: str = "medium") -> str:
+    if value is None:
+        return ""
+    return dates.format_date(value, format=style, locale=BABEL_LOCALES[lang])
+
+
+def format_datetime(value: datetime | None, lang: str) -> str:
+    if value is None:
+        return ""
+    return dates.format_datetime(value.astimezone(TIMEZONE), format="short", locale=BABEL_LOCALES[lang])
+
+
+def format_wan(amount: Decimal | float | int | None, lang: str) -> str:
+    """An amount held in 万元: "12,345.6万元" in Chinese, "CNY 123.46 m" in English."""
+    if amount is None:
+        return ""
+    if lang == "zh":
+        return numbers.format_decimal(amount, format="#,##0.##", locale=BABEL_LOCALES[lang]) + "万元"
+    millions = Decimal(amount) / 100
+    return "CNY " + numbers.format_decimal(millions, format="#,##0.##", locale=BABEL_LOCALES[lang]) + " m"
+
+
+def format_number(value: int | float | Decimal, lang: str) -> str:
+    return numbers.format_decimal(value, locale=BABEL_LOCALES[lang])

@@ -1,0 +1,409 @@
+"""Reads and writes of projects shared by pages, the CLI and (later) briefings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from tracker.audit.record import audit  # re-exported for views
+from tracker.calendar.tables import CalendarDay
+from tracker.db import Conflict, write_transaction
+from tracker.org.tables import Department, Enterprise, Officer
+from tracker.projects import rules
+from tracker.projects.tables import ColourChange, Milestone, MilestoneChange, Project
+from tracker.settings import get_settings
+from tracker.workdays import WorkCalendar
+
+
+def thresholds() -> rules.Thresholds:
+    s = get_settings()
+    return rules.Thresholds(s.red_overdue_workdays, s.amber_due_within_workdays, s.amber_signals_for_red)
+
+
+async def load_calendar() -> WorkCalendar:
+    rows = await CalendarDay.select(CalendarDay.day, CalendarDay.is_workday)
+    return WorkCalendar({r["day"]: r["is_workday"] for r in rows})
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --- colours -------------------------------------------------------------------------------
+
+
+async def signals_for(project_ids: list[int] | None, today: date, calendar: WorkCalendar) -> dict[int, list[rules.Signal]]:
+    """Warning signals of active projects (all of them when project_ids is None)."""
+    query = Milestone.select(
+        Milestone.project, Milestone.name, Milestone.stage, Milestone.planned_on, Milestone.actual_on
+    ).where(Milestone.actual_on.is_null(), Milestone.project.status == "active")
+    if project_ids is not None:
+        if not project_ids:
+            return {}
+        query = query.where(Milestone.project.is_in(project_ids))
+    by_project: dict[int, list[rules.MilestoneState]] = defaultdict(list)
+    for row in await query:
+        by_project[row["project"]].append(
+            rules.MilestoneState(row["name"], row["stage"], row["planned_on"], row["actual_on"])
+        )
+    th = thresholds()
+    return {pid: rules.project_signals(ms, today, calendar, th) for pid, ms in by_project.items()}
+
+
+async def refresh_colours(project_ids: list[int] | None, today: date, calendar: WorkCalendar | None = None) -> int:
+    """Recompute stored colours; record each change. Returns how many projects changed colour.
+
+    Runs inside the caller's transaction when there is one.
+    """
+    calendar = calendar or await load_calendar()
+    signals = await signals_for(project_ids, today, calendar)
+    query = Project.select(Project.id, Project.colour).where(Project.status == "active")
+    if project_ids is not None:
+        query = query.where(Project.id.is_in(project_ids))
+    th = thresholds()
+    changes: dict[str, list[tuple[int, str, list[rules.Signal]]]] = defaultdict(list)
+    for row in await query:
+        sigs = signals.get(row["id"], [])
+        colour = rules.colour_of(sigs, th)
+        if colour != row["colour"]:
+            changes[colour].append((row["id"], row["colour"], sigs))
+    for colour, items in changes.items():
+        ids = [pid for pid, _old, _s in items]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            await Project.update({Project.colour: colour, Project.colour_since: today}).where(Project.id.is_in(chunk))
+        await ColourChange.insert(
+            *[
+                ColourChange(
+                    project=pid,
+                    on=today,
+                    from_colour=old,
+                    to_colour=colour,
+                    reasons="; ".join(f"{s.kind}:{s.subject}:{s.workdays}" for s in sigs),
+                )
+                for pid, old, sigs in items
+            ]
+        )
+    return sum(len(v) for v in changes.values())
+
+
+# --- creating a project --------------------------------------------------------------------
+
+
+@dataclass
+class NewProject:
+    name: str
+    enterprise_id: int
+    industry: str
+    district_id: int
+    park_id: int | None
+    total_investment: Decimal
+    signed_on: date
+    level: str
+    green_channel: bool
+    introducing_unit_id: int
+    first_signing_department_id: int
+    first_signing_leader_id: int
+    responsible_leader_id: int
+    lead_officer_id: int
+    description: str = ""
+
+
+async def create_enterprise(name: str, credit_code: str, contact_name: str, contact_phone: str, user_id: int | None) -> int:
+    row = (
+        await Enterprise.insert(
+            Enterprise(name=name, credit_code=credit_code, contact_name=contact_name, contact_phone=contact_phone)
+        ).returning(Enterprise.id)
+    )[0]
+    await audit(user_id, "create", "enterprise", row["id"], {"name": name, "credit_code": credit_code})
+    return row["id"]
+
+
+async def create_project(data: NewProject, user_id: int | None, today: date, calendar: WorkCalendar) -> int:
+    """Insert the project and its lifecycle milestones; call inside a write transaction."""
+    now = _now()
+    row = (
+        await Project.insert(
+            Project(
+                name=data.name,
+                enterprise=data.enterprise_id,
+                industry=data.industry,
+                district=data.district_id,
+                park=data.park_id,
+                total_investment=data.total_investment,
+                signed_on=data.signed_on,
+                level=data.level,
+                green_channel=data.green_channel,
+                introducing_unit=data.introducing_unit_id,
+                first_signing_department=data.first_signing_department_id,
+                first_signing_leader=data.first_signing_leader_id,
+                responsible_leader=data.responsible_leader_id,
+                lead_officer=data.lead_officer_id,
+                description=data.description,
+                stage="signed",
+                colour="green",
+                colour_since=today,
+                created_at=now,
+                updated_at=now,
+            )
+        ).returning(Project.id)
+    )[0]
+    project_id = row["id"]
+    plan = rules.plan_milestones(data.signed_on, calendar)
+    await Milestone.insert(
+        *[
+            Milestone(
+                project=project_id,
+                stage=p.stage,
+                seq=p.seq,
+                name=p.name,
+                baseline_on=p.planned_on,
+                planned_on=p.planned_on,
+                provisional=p.provisional,
+                # Signing is done by definition on the signing date.
+                actual_on=data.signed_on if p.stage == "signed" else None,
+            )
+            for p in plan
+        ]
+    )
+    await audit(user_id, "create", "project", project_id, {k: v for k, v in data.__dict__.items()})
+    await refresh_colours([project_id], today, calendar)
+    return project_id
+
+
+# --- milestones ------------------------------------------------------------------------------
+
+
+async def _bump_milestone(milestone_id: int, version: int, values: dict[Any, Any]) -> None:
+    updated = (
+        await Milestone.update({**values, Milestone.version: Milestone.version + 1})
+        .where(Milestone.id == milestone_id, Milestone.version == version)
+        .returning(Milestone.id)
+    )
+    if not updated:
+        raise Conflict()
+
+
+async def _after_milestone_change(project_id: int, today: date, calendar: WorkCalendar) -> None:
+    rows = await Milestone.select(Milestone.stage, Milestone.actual_on).where(Milestone.project == project_id)
+    stage = rules.derive_stage((r["stage"], r["actual_on"] is not None) for r in rows)
+    await Project.update(
+        {Project.stage: stage, Project.updated_at: _now(), Project.version: Project.version + 1}
+    ).where(Project.id == project_id)
+    await refresh_colours([project_id], today, calendar)
+
+
+async def mark_milestone_done(milestone: dict, actual_on: date, version: int, user_id: int, today: date, calendar: WorkCalendar) -> None:
+    await _bump_milestone(milestone["id"], version, {Milestone.actual_on: actual_on})
+    await MilestoneChange.insert(
+        MilestoneChange(milestone=milestone["id"], kind="done", to_date=actual_on, user=user_id, at=_now())
+    )
+    await audit(user_id, "milestone_done", "milestone", milestone["id"], {"actual_on": actual_on, "project": milestone["project"]})
+    await _after_milestone_change(milestone["project"], today, calendar)
+
+
+async def reopen_milestone(milestone: dict, reason: str, version: int, user_id: int, today: date, calendar: WorkCalendar) -> None:
+    await _bump_milestone(milestone["id"], version, {Milestone.actual_on: None})
+    await MilestoneChange.insert(
+        MilestoneChange(milestone=milestone["id"], kind="reopen", from_date=milestone["actual_on"], reason=reason, user=user_id, at=_now())
+    )
+    await audit(user_id, "milestone_reopen", "milestone", milestone["id"], {"was_done_on": milestone["actual_on"], "reason": reason})
+    await _after_milestone_change(milestone["project"], today, calendar)
+
+
+async def reschedule_milestone(milestone: dict, new_date: date, reason: str, version: int, user_id: int, today: date, calendar: WorkCalendar) -> None:
+    await _bump_milestone(milestone["id"], version, {Milestone.planned_on: new_date})
+    await MilestoneChange.insert(
+        MilestoneChange(
+            milestone=milestone["id"], kind="reschedule", from_date=milestone["planned_on"], to_date=new_date, reason=reason, user=user_id, at=_now()
+        )
+    )
+    await audit(
+        user_id, "milestone_reschedule", "milestone", milestone["id"],
+        {"from": milestone["planned_on"], "to": new_date, "reason": reason, "project": milestone["project"]},
+    )
+    await _after_milestone_change(milestone["project"], today, calendar)
+
+
+# --- listing -------------------------------------------------------------------------------
+
+
+@dataclass
+class ProjectFilter:
+    q: str = ""
+    stage: str = ""
+    colour: str = ""
+    area: int | None = None  # a district or park
+    industry: str = ""
+    lead: int | None = None
+    status: str = "active"
+    page: int = 1
+
+    def as_query(self, **override: Any) -> dict[str, str]:
+        """Non-empty filter values as URL parameters (page left out unless > 1)."""
+        values = {**self.__dict__, **override}
+        out = {k: str(v) for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+        if values.get("status") == "active":
+            out.pop("status", None)
+        return out
+
+
+LIST_COLUMNS = (
+    Project.id,
+    Project.name,
+    Project.enterprise.name.as_alias("enterprise_name"),
+    Project.industry,
+    Project.district.name.as_alias("district_name"),
+    Project.park.name.as_alias("park_name"),
+    Project.total_investment,
+    Project.signed_on,
+    Project.stage,
+    Project.colour,
+    Project.status,
+    Project.green_channel,
+    Project.level,
+    Project.lead_officer.name.as_alias("lead_name"),
+)
+
+
+def _where(f: ProjectFilter) -> list:
+    clauses = []
+    if f.q:
+        pattern = f"%{f.q}%"
+        clauses.append(Project.name.ilike(pattern) | Project.enterprise.name.ilike(pattern))
+    if f.stage:
+        clauses.append(Project.stage == f.stage)
+    if f.colour:
+        clauses.append(Project.colour == f.colour)
+    if f.area:
+        clauses.append((Project.district == f.area) | (Project.park == f.area))
+    if f.industry:
+        clauses.append(Project.industry == f.industry)
+    if f.lead:
+        clauses.append(Project.lead_officer == f.lead)
+    if f.status:
+        clauses.append(Project.status == f.status)
+    return clauses
+
+
+@dataclass
+class ProjectPage:
+    rows: list[dict]
+    total: int
+    page: int
+    pages: int
+    next_milestones: dict[int, dict] = field(default_factory=dict)
+
+
+async def list_projects(f: ProjectFilter, page_size: int) -> ProjectPage:
+    clauses = _where(f)
+    total = await Project.count().where(*clauses) if clauses else await Project.count()
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, f.page), pages)
+    query = Project.select(*LIST_COLUMNS).order_by(Project.signed_on, ascending=False).order_by(Project.id, ascending=False)
+    if clauses:
+        query = query.where(*clauses)
+    rows = await query.limit(page_size).offset((page - 1) * page_size)
+    ids = [r["id"] for r in rows]
+    next_ms: dict[int, dict] = {}
+    if ids:
+        open_ms = await (
+            Milestone.select(Milestone.project, Milestone.name, Milestone.planned_on)
+            .where(Milestone.project.is_in(ids), Milestone.actual_on.is_null())
+            .order_by(Milestone.seq)
+        )
+        for m in open_ms:
+            next_ms.setdefault(m["project"], m)
+    return ProjectPage(rows, total, page, pages, next_ms)
+
+
+async def area_choices() -> list[dict]:
+    """Districts and their parks, for filters and forms."""
+    return await Department.select(Department.id, Department.name, Department.kind, Department.parent).where(
+        Department.kind.is_in(["district", "park"]), Department.active == True  # noqa: E712
+    ).order_by(Department.kind).order_by(Department.name)
+
+
+async def officer_choices(leaders: bool | None = None) -> list[dict]:
+    query = Officer.select(Officer.id, Officer.name, Officer.department.name.as_alias("department_name"), Officer.is_leader).where(
+        Officer.active == True  # noqa: E712
+    )
+    if leaders is not None:
+        query = query.where(Officer.is_leader == leaders)
+    return await query.order_by(Officer.department.name).order_by(Officer.name)
+
+
+# --- one project ---------------------------------------------------------------------------
+
+
+async def get_project(project_id: int) -> dict | None:
+    return await Project.select(
+        *Project.all_columns(),
+        Project.enterprise.name.as_alias("enterprise_name"),
+        Project.enterprise.credit_code.as_alias("enterprise_code"),
+        Project.district.name.as_alias("district_name"),
+        Project.park.name.as_alias("park_name"),
+        Project.introducing_unit.name.as_alias("introducing_unit_name"),
+        Project.first_signing_department.name.as_alias("first_signing_department_name"),
+        Project.first_signing_leader.name.as_alias("first_signing_leader_name"),
+        Project.responsible_leader.name.as_alias("responsible_leader_name"),
+        Project.responsible_leader.title.as_alias("responsible_leader_title"),
+        Project.lead_officer.name.as_alias("lead_name"),
+        Project.lead_officer.phone.as_alias("lead_phone"),
+        Project.lead_officer.email.as_alias("lead_email"),
+        Project.lead_officer.department.name.as_alias("lead_department_name"),
+    ).where(Project.id == project_id).first()
+
+
+async def project_milestones(project_id: int) -> list[dict]:
+    return await Milestone.select().where(Milestone.project == project_id).order_by(Milestone.seq)
+
+
+async def milestone_history(project_id: int) -> list[dict]:
+    return await MilestoneChange.select(
+        *MilestoneChange.all_columns(),
+        MilestoneChange.milestone.name.as_alias("milestone_name"),
+        MilestoneChange.user.display_name.as_alias("user_name"),
+    ).where(MilestoneChange.milestone.project == project_id).order_by(MilestoneChange.at, ascending=False)
+
+
+async def colour_history(project_id: int) -> list[dict]:
+    return await ColourChange.select().where(ColourChange.project == project_id).order_by(ColourChange.id, ascending=False)
+
+
+async def get_milestone(project_id: int, milestone_id: int) -> dict | None:
+    return await Milestone.select().where(Milestone.id == milestone_id, Milestone.project == project_id).first()
+
+
+# --- dashboard -----------------------------------------------------------------------------
+
+
+async def count_by(column, where: list | None = None) -> dict[str, int]:
+    from piccolo.query.methods.select import Count
+
+    query = Project.select(column, Count(Project.id).as_alias("n")).group_by(column)
+    query = query.where(Project.status == "active", *(where or []))
+    return {r[column._meta.name]: r["n"] for r in await query}
+
+
+async def due_soon(today: date, until: date, limit: int = 50) -> list[dict]:
+    return await (
+        Milestone.select(
+            Milestone.id, Milestone.name, Milestone.planned_on, Milestone.project,
+            Milestone.project.name.as_alias("project_name"),
+            Milestone.project.lead_officer.name.as_alias("lead_name"),
+        )
+        .where(
+            Milestone.actual_on.is_null(), Milestone.planned_on >= today, Milestone.planned_on <= until,
+            Milestone.project.status == "active",
+        )
+        .order_by(Milestone.planned_on)
+        .limit(limit)
+    )
+
+
+async def newest_signings(limit: int = 8) -> list[dict]:
+    return await Project.select(*LIST_COLUMNS).order_by(Project.signed_on, ascending=False).order_by(Project.id, ascending=False).limit(limit)

@@ -1,0 +1,83 @@
+"""Key projects, their milestones, and the history kept for them."""
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from tracker.auth.tables import User
+from tracker.org.tables import Department, Enterprise, Officer
+
+
+class Project(Table):
+    name = Varchar(length=150, index=True)
+    enterprise = ForeignKey(Enterprise, null=False, on_delete=OnDelete.restrict, index=True)
+    industry = Varchar(length=30, index=True)
+    district = ForeignKey(Department, null=False, on_delete=OnDelete.restrict, index=True)
+    park = ForeignKey(Department, null=True, on_delete=OnDelete.restrict, index=True)
+    # 万元 (10,000 CNY)
+    total_investment = Numeric(digits=(14, 2))
+    signed_on = Date(index=True)
+    level = Varchar(length=20)
+    green_channel = Boolean(default=False)
+    introducing_unit = ForeignKey(Department, null=False, on_delete=OnDelete.restrict)
+    # Fixed at signing; no form or route changes them.
+    first_signing_department = ForeignKey(Department, null=False, on_delete=OnDelete.restrict)
+    first_signing_leader = ForeignKey(Officer, null=False, on_delete=OnDelete.restrict)
+    responsible_leader = ForeignKey(Officer, null=False, on_delete=OnDelete.restrict, index=True)
+    lead_officer = ForeignKey(Officer, null=False, on_delete=OnDelete.restrict, index=True)
+    description = Text(default="")
+    # active | paused | cancelled; never deleted.
+    status = Varchar(length=20, default="active", index=True)
+    status_reason = Text(default="")
+    # Derived by rules and stored so lists can filter on them.
+    stage = Varchar(length=20, default="signed", index=True)
+    colour = Varchar(length=10, default="green", index=True)
+    colour_since = Date(null=True, default=None)
+    # Optimistic lock: every update bumps it and checks the value the form was built from.
+    version = Integer(default=1)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Milestone(Table):
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, index=True)
+    stage = Varchar(length=20)
+    seq = Integer()
+    name = Varchar(length=100)
+    baseline_on = Date()
+    planned_on = Date(index=True)
+    # Planned date computed through a year with no published calendar.
+    provisional = Boolean(default=False)
+    actual_on = Date(null=True, default=None, index=True)
+    version = Integer(default=1)
+
+
+class MilestoneChange(Table):
+    """History of a milestone: reschedules (with reason), completions and reopenings."""
+
+    milestone = ForeignKey(Milestone, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=20)
+    from_date = Date(null=True, default=None)
+    to_date = Date(null=True, default=None)
+    reason = Text(default="")
+    user = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    at = Timestamptz()
+
+
+class ColourChange(Table):
+    """Each change of a project's warning colour, so briefings can say what turned red this week."""
+
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, index=True)
+    on = Date(index=True)
+    from_colour = Varchar(length=10, null=True, default=None)
+    to_colour = Varchar(length=10)
+    reasons = Text(default="")

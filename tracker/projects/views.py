@@ -1,0 +1,321 @@
+"""Project pages: the filtered list, one project, creating one, and milestone updates."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.response import Redirect, Response, Template
+
+from tracker.auth.roles import CurrentUser, can_edit_project, managers_only, staff_only
+from tracker.db import Conflict, write_transaction
+from tracker.org.rules import credit_code_error, normalise_credit_code
+from tracker.org.tables import Department, Enterprise, Officer
+from tracker.projects import queries, rules
+from tracker.projects.tables import Project
+from tracker.settings import get_settings, today
+from tracker.web import Form, is_htmx
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_filter(request: Request) -> queries.ProjectFilter:
+    """Lenient: an unknown value is ignored rather than refused, so old bookmarks still open."""
+    q = request.query_params
+    status = q.get("status", "active")
+    return queries.ProjectFilter(
+        q=(q.get("q") or "").strip()[:100],
+        stage=q.get("stage", "") if q.get("stage") in rules.STAGES else "",
+        colour=q.get("colour", "") if q.get("colour") in rules.COLOURS else "",
+        area=_int_or_none(q.get("area")),
+        industry=q.get("industry", "") if q.get("industry") in rules.INDUSTRIES else "",
+        lead=_int_or_none(q.get("lead")),
+        status=status if status in rules.PROJECT_STATUSES or status == "" else "active",
+        page=_int_or_none(q.get("page")) or 1,
+    )
+
+
+async def _project_or_404(project_id: int) -> dict:
+    project = await queries.get_project(project_id)
+    if not project:
+        raise NotFoundException()
+    return project
+
+
+class ProjectController(Controller):
+    path = "/projects"
+    guards = [staff_only]
+
+    @get("/", name="projects")
+    async def index(self, request: Request) -> Template:
+        f = parse_filter(request)
+        page = await queries.list_projects(f, get_settings().page_size)
+        context = {
+            "f": f,
+            "page": page,
+            "areas": await queries.area_choices(),
+            "officers": await queries.officer_choices(),
+            "stages": rules.STAGES,
+            "industries": rules.INDUSTRIES,
+            "colours": rules.COLOURS,
+        }
+        # htmx filter/paging requests get only the table; the URL is pushed by the page.
+        template = "projects/_table.html" if is_htmx(request) and request.headers.get("hx-target") == "project-table" else "projects/list.html"
+        return Template(template, context=context)
+
+    @get("/{project_id:int}", name="project")
+    async def show(self, request: Request, project_id: int) -> Template:
+        return Template("projects/detail.html", context=await self._detail_context(request, project_id))
+
+    async def _detail_context(self, request: Request, project_id: int, **extra) -> dict:
+        project = await _project_or_404(project_id)
+        milestones = await queries.project_milestones(project_id)
+        calendar = await queries.load_calendar()
+        signals = rules.project_signals(
+            [rules.MilestoneState(m["name"], m["stage"], m["planned_on"], m["actual_on"]) for m in milestones],
+            today(), calendar, queries.thresholds(),
+        ) if project["status"] == "active" else []
+        return {
+            "project": project,
+            "milestones": milestones,
+            "signals": signals,
+            "history": await queries.milestone_history(project_id),
+            "colours": await queries.colour_history(project_id),
+            "can_edit": can_edit_project(request.user, project),
+            "errors": {},
+            "stages": rules.STAGES,
+            **extra,
+        }
+
+    # --- milestones ---------------------------------------------------------------------
+
+    async def _milestone_for_edit(self, request: Request, project_id: int, milestone_id: int) -> tuple[dict, dict]:
+        project = await _project_or_404(project_id)
+        if not can_edit_project(request.user, project):
+            raise PermissionDeniedException("Only the lead officer or a coordinator may update this project.")
+        if project["status"] != "active":
+            raise PermissionDeniedException("This project is paused or cancelled; resume it before updating milestones.")
+        milestone = await queries.get_milestone(project_id, milestone_id)
+        if not milestone:
+            raise NotFoundException()
+        return project, milestone
+
+    async def _milestone_response(self, request: Request, project_id: int, milestone_id: int, error: str | None = None, status: int = 200, form_values: dict | None = None) -> Response:
+        if is_htmx(request):
+            context = await self._detail_context(request, project_id)
+            m = next(m for m in context["milestones"] if m["id"] == milestone_id)
+            return Template(
+                "projects/_milestone_row.html",
+                context={**context, "m": m, "row_error": error, "form_values": form_values or {}, "oob": True},
+                status_code=status,
+            )
+        if error:
+            context = await self._detail_context(request, project_id, milestone_errors={milestone_id: error}, form_values=form_values or {})
+            return Template("projects/detail.html", context=context, status_code=status)
+        return Redirect(f"/projects/{project_id}#m{milestone_id}")
+
+    @post("/{project_id:int}/milestones/{milestone_id:int}/done")
+    async def milestone_done(self, request: Request, project_id: int, milestone_id: int) -> Response:
+        project, milestone = await self._milestone_for_edit(request, project_id, milestone_id)
+        form = Form(await request.form())
+        actual_on = form.date("actual_on")
+        version = form.integer("version")
+        error = next(iter(form.errors.values()), None)
+        if not error and milestone["actual_on"] is not None:
+            error = "This milestone is already done."
+        if not error:
+            error = rules.check_milestone_done(actual_on, project["signed_on"], today())
+        if error:
+            return await self._milestone_response(request, project_id, milestone_id, error, 422, dict(form.data))
+        user: CurrentUser = request.user
+        try:
+            async with write_transaction():
+                await queries.mark_milestone_done(milestone, actual_on, version, user.id, today(), await queries.load_calendar())
+        except Conflict:
+            return await self._milestone_response(request, project_id, milestone_id, CONFLICT_MESSAGE, 409)
+        return await self._milestone_response(request, project_id, milestone_id)
+
+    @post("/{project_id:int}/milestones/{milestone_id:int}/reschedule")
+    async def milestone_reschedule(self, request: Request, project_id: int, milestone_id: int) -> Response:
+        project, milestone = await self._milestone_for_edit(request, project_id, milestone_id)
+        form = Form(await request.form())
+        new_date = form.date("planned_on")
+        reason = form.text("reason", required=False, max_length=500)
+        version = form.integer("version")
+        error = next(iter(form.errors.values()), None)
+        if not error and milestone["actual_on"] is not None:
+            error = "A milestone that is done cannot be rescheduled; reopen it first."
+        if not error:
+            error = rules.check_reschedule(new_date, milestone["planned_on"], project["signed_on"], reason)
+        if error:
+            return await self._milestone_response(request, project_id, milestone_id, error, 422, dict(form.data))
+        try:
+            async with write_transaction():
+                await queries.reschedule_milestone(milestone, new_date, reason, version, request.user.id, today(), await queries.load_calendar())
+        except Conflict:
+            return await self._milestone_response(request, project_id, milestone_id, CONFLICT_MESSAGE, 409)
+        return await self._milestone_response(request, project_id, milestone_id)
+
+    @post("/{project_id:int}/milestones/{milestone_id:int}/reopen")
+    async def milestone_reopen(self, request: Request, project_id: int, milestone_id: int) -> Response:
+        _project, milestone = await self._milestone_for_edit(request, project_id, milestone_id)
+        form = Form(await request.form())
+        reason = form.text("reason", max_length=500)
+        version = form.integer("version")
+        error = next(iter(form.errors.values()), None)
+        if not error and milestone["actual_on"] is None:
+            error = "This milestone is not done."
+        if not error and milestone["stage"] == "signed":
+            error = "The signing milestone cannot be reopened."
+        if error:
+            return await self._milestone_response(request, project_id, milestone_id, error, 422, dict(form.data))
+        try:
+            async with write_transaction():
+                await queries.reopen_milestone(milestone, reason, version, request.user.id, today(), await queries.load_calendar())
+        except Conflict:
+            return await self._milestone_response(request, project_id, milestone_id, CONFLICT_MESSAGE, 409)
+        return await self._milestone_response(request, project_id, milestone_id)
+
+    # --- status: pause, resume, cancel ----------------------------------------------------
+
+    @post("/{project_id:int}/status", guards=[managers_only])
+    async def change_status(self, request: Request, project_id: int) -> Response:
+        project = await _project_or_404(project_id)
+        form = Form(await request.form())
+        status = form.choice("status", rules.PROJECT_STATUSES)
+        reason = form.text("reason", max_length=500)
+        version = form.integer("version")
+        if form.ok:
+            error = rules.check_status_change(project["status"], status)
+            if error:
+                form.error("status", error)
+        if not form.ok:
+            context = await self._detail_context(request, project_id, status_errors=form.errors, status_form=dict(form.data))
+            return Template("projects/detail.html", context=context, status_code=422)
+        async with write_transaction():
+            updated = await Project.update(
+                {Project.status: status, Project.status_reason: reason, Project.version: Project.version + 1}
+            ).where(Project.id == project_id, Project.version == version).returning(Project.id)
+            if updated:
+                await queries.audit(request.user.id, "status", "project", project_id, {"from": project["status"], "to": status, "reason": reason})
+                if status == "active":
+                    await queries.refresh_colours([project_id], today())
+        if not updated:
+            context = await self._detail_context(request, project_id, status_errors={"form": CONFLICT_MESSAGE})
+            return Template("projects/detail.html", context=context, status_code=409)
+        return Redirect(f"/projects/{project_id}")
+
+    # --- creating -------------------------------------------------------------------------
+
+    @get("/new", guards=[managers_only])
+    async def new(self, request: Request) -> Template:
+        values = {"signed_on": today().isoformat(), "level": "city", "enterprise_mode": "existing"}
+        return Template("projects/form.html", context=await self._form_context(values, {}))
+
+    async def _form_context(self, values: dict, errors: dict) -> dict:
+        departments = await Department.select(Department.id, Department.name, Department.kind, Department.parent).where(
+            Department.active == True  # noqa: E712
+        ).order_by(Department.kind).order_by(Department.name)
+        enterprise_id = _int_or_none(values.get("enterprise_id"))
+        enterprises = await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.credit_code).order_by(
+            Enterprise.id, ascending=False
+        ).limit(50)
+        if enterprise_id and all(e["id"] != enterprise_id for e in enterprises):
+            enterprises += await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.credit_code).where(Enterprise.id == enterprise_id)
+        return {
+            "values": values,
+            "errors": errors,
+            "departments": departments,
+            "districts": [d for d in departments if d["kind"] == "district"],
+            "parks": [d for d in departments if d["kind"] == "park"],
+            "enterprises": enterprises,
+            "officers": await queries.officer_choices(),
+            "leaders": await queries.officer_choices(leaders=True),
+            "industries": rules.INDUSTRIES,
+            "levels": rules.LEVELS,
+        }
+
+    @post("/", guards=[managers_only])
+    async def create(self, request: Request) -> Response:
+        data = await request.form()
+        form = Form(data)
+        user: CurrentUser = request.user
+        departments = {d["id"]: d for d in await Department.select(Department.id, Department.kind, Department.parent).where(Department.active == True)}  # noqa: E712
+        officers = {o["id"]: o for o in await Officer.select(Officer.id, Officer.is_leader).where(Officer.active == True)}  # noqa: E712
+        leaders = {i for i, o in officers.items() if o["is_leader"]}
+
+        name = form.text("name", max_length=150)
+        mode = form.choice("enterprise_mode", ("existing", "new"))
+        enterprise_id = None
+        new_enterprise = None
+        if mode == "existing":
+            enterprise_id = form.integer("enterprise_id")
+            if enterprise_id and not await Enterprise.exists().where(Enterprise.id == enterprise_id):
+                form.error("enterprise_id", "This choice is not valid.")
+        elif mode == "new":
+            e_name = form.text("new_enterprise_name", max_length=150)
+            code = normalise_credit_code(form.text("new_credit_code", max_length=30))
+            if code and (err := credit_code_error(code)):
+                form.error("new_credit_code", err)
+            elif code and await Enterprise.exists().where(Enterprise.credit_code == code):
+                form.error("new_credit_code", "An enterprise with this credit code already exists; pick it from the list.")
+            new_enterprise = (e_name, code, form.text("new_contact_name", required=False, max_length=50), form.text("new_contact_phone", required=False, max_length=30))
+        industry = form.choice("industry", rules.INDUSTRIES)
+        district_id = form.integer("district_id", choices={i for i, d in departments.items() if d["kind"] == "district"})
+        park_id = form.integer("park_id", required=False, choices={i for i, d in departments.items() if d["kind"] == "park"})
+        if park_id and district_id and departments[park_id]["parent"] not in (None, district_id):
+            form.error("park_id", "This park is not in the chosen district.")
+        investment = form.decimal("total_investment", minimum=rules.MIN_INVESTMENT)
+        signed_on = form.date("signed_on")
+        if signed_on and signed_on > today():
+            form.error("signed_on", "The signing date cannot be in the future.")
+        level = form.choice("level", rules.LEVELS)
+        green = form.boolean("green_channel")
+        introducing = form.integer("introducing_unit_id", choices=set(departments))
+        fs_department = form.integer("first_signing_department_id", choices=set(departments))
+        fs_leader = form.integer("first_signing_leader_id", choices=leaders)
+        responsible = form.integer("responsible_leader_id", choices=leaders)
+        lead = form.integer("lead_officer_id", choices=set(officers))
+        description = form.text("description", required=False, max_length=2000)
+
+        if not form.ok:
+            context = await self._form_context(dict(data), form.errors)
+            return Template("projects/form.html", context=context, status_code=422)
+        async with write_transaction():
+            if new_enterprise:
+                enterprise_id = await queries.create_enterprise(*new_enterprise, user_id=user.id)
+            project_id = await queries.create_project(
+                queries.NewProject(
+                    name=name, enterprise_id=enterprise_id, industry=industry, district_id=district_id, park_id=park_id,
+                    total_investment=investment, signed_on=signed_on, level=level, green_channel=green,
+                    introducing_unit_id=introducing, first_signing_department_id=fs_department,
+                    first_signing_leader_id=fs_leader, responsible_leader_id=responsible, lead_officer_id=lead,
+                    description=description,
+                ),
+                user.id, today(), await queries.load_calendar(),
+            )
+        return Redirect(f"/projects/{project_id}")
+
+
+CONFLICT_MESSAGE = "Someone else changed this since you opened the page. The current values are shown; please check and try again."
+
+
+class EnterpriseController(Controller):
+    path = "/enterprises"
+    guards = [managers_only]
+
+    @get("/options")
+    async def options(self, request: Request) -> Template:
+        """<option>s of enterprises matching a name or credit code, for the project form."""
+        q = (request.query_params.get("q") or "").strip()[:100]
+        query = Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.credit_code).order_by(Enterprise.name).limit(50)
+        if q:
+            query = query.where(Enterprise.name.ilike(f"%{q}%") | Enterprise.credit_code.ilike(f"%{q}%"))
+        return Template("projects/_enterprise_options.html", context={"enterprises": await query, "selected": None})

@@ -1,0 +1,104 @@
+"""One frozen settings object, read from the environment once."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+DEFAULT_DATABASE_URL = f"sqlite:///{VAR / 'tracker.sqlite'}"
+TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: bytes
+    host: str
+    port: int
+    # Early warning thresholds (DESIGN §3), in working days.
+    red_overdue_workdays: int
+    amber_due_within_workdays: int
+    amber_signals_for_red: int
+    workload_limit: int
+    page_size: int
+    login_max_failures: int
+    login_lock_minutes: int
+    # Only for demos and tests: pretend today is this date.
+    today_override: date | None
+    secure_cookies: bool
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _secret_key() -> bytes:
+    """SECRET_KEY (hex, 32 bytes) from the environment, else a key kept under var/.
+
+    Several app servers behind one load balancer must share SECRET_KEY.
+    """
+    if value := os.environ.get("SECRET_KEY"):
+        key = bytes.fromhex(value) if len(value) == 64 else value.encode()[:32].ljust(32, b"0")
+        return key
+    path = VAR / "secret.key"
+    if not path.exists():
+        VAR.mkdir(exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+@lru_cache
+def get_settings() -> Settings:
+    today = os.environ.get("TRACKER_TODAY")
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        secret_key=_secret_key(),
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=_int("PORT", 8000),
+        red_overdue_workdays=_int("TRACKER_RED_OVERDUE_WORKDAYS", 10),
+        amber_due_within_workdays=_int("TRACKER_AMBER_DUE_WITHIN_WORKDAYS", 5),
+        amber_signals_for_red=_int("TRACKER_AMBER_SIGNALS_FOR_RED", 2),
+        workload_limit=_int("TRACKER_WORKLOAD_LIMIT", 7),
+        page_size=_int("TRACKER_PAGE_SIZE", 50),
+        login_max_failures=_int("TRACKER_LOGIN_MAX_FAILURES", 5),
+        login_lock_minutes=_int("TRACKER_LOGIN_LOCK_MINUTES", 15),
+        today_override=date.fromisoformat(today) if today else None,
+        secure_cookies=os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1",
+    )
+
+
+def today() -> date:
+    """The bureau's today, in Asia/Shanghai."""
+    override = get_settings().today_override
+    return override or datetime.now(TIMEZONE).date()
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file path of an SQLite URL as SQLAlchemy writes them, or None for other engines.
+
+    sqlite:///relative/path -> relative/path; sqlite:////absolute/path -> /absolute/path.
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    return url[len(prefix):]
+
+
+def engine_from_url(url: str):
+    from piccolo.engine.postgres import PostgresEngine
+    from piccolo.engine.sqlite import SQLiteEngine
+
+    if (path := sqlite_path(url)) is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # timeout: how long a writer waits for SQLite's lock before "database is locked".
+        return SQLiteEngine(path=path, timeout=30)
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresEngine(config={"dsn": url})
+    raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, got {url!r}")

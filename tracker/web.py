@@ -1,0 +1,194 @@
+"""What every page needs: the language, formatting for templates, form helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request
+from litestar.datastructures import FormMultiDict
+
+from tracker import i18n
+
+LANG_COOKIE = "lang"
+
+
+def lang_of(request: Request) -> str:
+    return i18n.negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+
+
+def translator(request: Request):
+    lang = lang_of(request)
+
+    def _(message: str, **params: object) -> str:
+        return i18n.gettext(lang, message, **params)
+
+    return _
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only local paths, so a crafted link cannot send a user elsewhere after login."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+# --- template callables (registered on the Jinja engine; ctx is the template context) --------
+
+
+def _ctx_lang(ctx: Any) -> str:
+    return lang_of(ctx["request"])
+
+
+def t_gettext(ctx: Any, message: str, **params: object) -> str:
+    return i18n.gettext(_ctx_lang(ctx), message, **params)
+
+
+def t_date(ctx: Any, value: date | None, style: str = "medium") -> str:
+    return i18n.format_date(value, _ctx_lang(ctx), style)
+
+
+def t_datetime(ctx: Any, value) -> str:
+    return i18n.format_datetime(value, _ctx_lang(ctx))
+
+
+def t_wan(ctx: Any, value) -> str:
+    return i18n.format_wan(value, _ctx_lang(ctx))
+
+
+def t_number(ctx: Any, value) -> str:
+    return i18n.format_number(value, _ctx_lang(ctx))
+
+
+def t_lang(ctx: Any) -> str:
+    return _ctx_lang(ctx)
+
+
+def t_query(ctx: Any, params: dict[str, str]) -> str:
+    return urlencode(params)
+
+
+TEMPLATE_CALLABLES = {
+    "_": t_gettext,
+    "fmt_date": t_date,
+    "fmt_datetime": t_datetime,
+    "fmt_wan": t_wan,
+    "fmt_number": t_number,
+    "current_lang": t_lang,
+    "urlencode": t_query,
+}
+
+
+# --- form parsing: each returns (value, error message id or None) ----------------------------
+
+
+class Form:
+    """Reads a posted form field by field and collects errors (English message ids)."""
+
+    def __init__(self, data: FormMultiDict | dict[str, Any]):
+        self.data = data
+        self.errors: dict[str, str] = {}
+
+    def raw(self, name: str) -> str:
+        value = self.data.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def text(self, name: str, required: bool = True, max_length: int = 200) -> str:
+        value = self.raw(name)
+        if required and not value:
+            self.error(name, "This field is required.")
+        elif len(value) > max_length:
+            self.error(name, "This text is too long.")
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...] | list[str], required: bool = True) -> str:
+        value = self.raw(name)
+        if not value:
+            if required:
+                self.error(name, "Please choose one.")
+            return ""
+        if value not in choices:
+            self.error(name, "This choice is not valid.")
+        return value
+
+    def integer(self, name: str, required: bool = True, choices: set[int] | None = None) -> int | None:
+        value = self.raw(name)
+        if not value:
+            if required:
+                self.error(name, "Please choose one.")
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            self.error(name, "Enter a whole number.")
+            return None
+        if choices is not None and number not in choices:
+            self.error(name, "This choice is not valid.")
+        return number
+
+    def date(self, name: str, required: bool = True) -> date | None:
+        value = self.raw(name)
+        if not value:
+            if required:
+                self.error(name, "Enter a date.")
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.error(name, "Enter a date as YYYY-MM-DD.")
+            return None
+
+    def decimal(self, name: str, required: bool = True, minimum: Decimal | None = None) -> Decimal | None:
+        value = self.raw(name).replace(",", "")
+        if not value:
+            if required:
+                self.error(name, "This field is required.")
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            self.error(name, "Enter a number.")
+            return None
+        if not number.is_finite():
+            self.error(name, "Enter a number.")
+            return None
+        if minimum is not None and number < minimum:
+            self.error(name, "The amount cannot be negative.")
+            return None
+        if number >= Decimal("1e12"):
+            self.error(name, "The amount is too large.")
+            return None
+        return number.quantize(Decimal("0.01"))
+
+    def boolean(self, name: str) -> bool:
+        return self.raw(name) in ("1", "on", "true", "yes")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def t_label(ctx: Any, kind: str, code: str | None, **params: object) -> str:
+    from tracker.labels import label
+
+    return i18n.gettext(_ctx_lang(ctx), label(kind, code), **params)
+
+
+TEMPLATE_CALLABLES["label"] = t_label
+
+
+def t_user(ctx: Any):
+    """The logged-in user, or None on public pages (where request.user is not set)."""
+    return ctx["request"].scope.get("user")
+
+
+TEMPLATE_CALLABLES["current_user"] = t_user
