@@ -24,6 +24,7 @@ from tracker.auth.views import AuthController, retrieve_user
 from tracker.dashboard.views import DashboardController
 from tracker.db import engine, is_sqlite
 from tracker.health import healthz
+from tracker.i18n import N_
 from tracker.portal.views import PortalController
 from tracker.projects.views import EnterpriseController, ProjectController
 from tracker.settings import ROOT, get_settings, today
@@ -52,24 +53,24 @@ def on_not_authorized(request: Request, exc: NotAuthorizedException) -> Response
         return Response("", status_code=401, headers={"HX-Redirect": "/login"})
     if request.method == "GET":
         return Redirect(f"/login?next={request.url.path}")
-    return _error_page(request, 401, "Please log in.")
+    return _error_page(request, 401, N_("Please log in."))
 
 
 def on_forbidden(request: Request, exc: PermissionDeniedException) -> Response:
-    return _error_page(request, 403, exc.detail or "You may not do this.")
+    return _error_page(request, 403, exc.detail or N_("You may not do this."))
 
 
 def on_not_found(request: Request, exc: NotFoundException) -> Response:
-    return _error_page(request, 404, "This page does not exist, or you may not see it.")
+    return _error_page(request, 404, N_("This page does not exist, or you may not see it."))
 
 
 def on_http_error(request: Request, exc: HTTPException) -> Response:
-    return _error_page(request, exc.status_code, exc.detail or "The request was refused.")
+    return _error_page(request, exc.status_code, exc.detail or N_("The request was refused."))
 
 
 def on_server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
-    return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side. Nothing was saved.")
+    return _error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, N_("Something went wrong on our side. Nothing was saved."))
 
 
 async def _refresh_colours_daily() -> None:

@@ -7,7 +7,6 @@ import asyncio
 import getpass
 import json
 import sys
-from pathlib import Path
 
 from tracker.settings import ROOT, get_settings, today
 
@@ -189,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "demo-logins":
         from tracker.demo import DEMO_PASSWORD, DEMO_USERS
 
-        print("Demo logins (password for all: %s): %s" % (DEMO_PASSWORD, ", ".join(DEMO_USERS)))
+        print(f"Demo logins (password for all: {DEMO_PASSWORD}): {', '.join(DEMO_USERS)}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ All names are invented; none is a real person or company.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from stdnum.cn import uscc
@@ -124,7 +124,7 @@ def credit_code(rng: random.Random, region: str = "230100") -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 async def _insert_reference_data(rng: random.Random) -> dict:

@@ -92,3 +92,8 @@ def format_wan(amount: Decimal | float | int | None, lang: str) -> str:
 
 def format_number(value: int | float | Decimal, lang: str) -> str:
     return numbers.format_decimal(value, locale=BABEL_LOCALES[lang])
+
+
+def N_(message: str) -> str:
+    """Marks a message id for extraction; translation happens where it is shown."""
+    return message

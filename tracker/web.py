@@ -11,6 +11,7 @@ from litestar import Request
 from litestar.datastructures import FormMultiDict
 
 from tracker import i18n
+from tracker.i18n import N_
 
 LANG_COOKIE = "lang"
 
@@ -105,67 +106,67 @@ class Form:
     def text(self, name: str, required: bool = True, max_length: int = 200) -> str:
         value = self.raw(name)
         if required and not value:
-            self.error(name, "This field is required.")
+            self.error(name, N_("This field is required."))
         elif len(value) > max_length:
-            self.error(name, "This text is too long.")
+            self.error(name, N_("This text is too long."))
         return value
 
     def choice(self, name: str, choices: tuple[str, ...] | list[str], required: bool = True) -> str:
         value = self.raw(name)
         if not value:
             if required:
-                self.error(name, "Please choose one.")
+                self.error(name, N_("Please choose one."))
             return ""
         if value not in choices:
-            self.error(name, "This choice is not valid.")
+            self.error(name, N_("This choice is not valid."))
         return value
 
     def integer(self, name: str, required: bool = True, choices: set[int] | None = None) -> int | None:
         value = self.raw(name)
         if not value:
             if required:
-                self.error(name, "Please choose one.")
+                self.error(name, N_("Please choose one."))
             return None
         try:
             number = int(value)
         except ValueError:
-            self.error(name, "Enter a whole number.")
+            self.error(name, N_("Enter a whole number."))
             return None
         if choices is not None and number not in choices:
-            self.error(name, "This choice is not valid.")
+            self.error(name, N_("This choice is not valid."))
         return number
 
     def date(self, name: str, required: bool = True) -> date | None:
         value = self.raw(name)
         if not value:
             if required:
-                self.error(name, "Enter a date.")
+                self.error(name, N_("Enter a date."))
             return None
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.error(name, "Enter a date as YYYY-MM-DD.")
+            self.error(name, N_("Enter a date as YYYY-MM-DD."))
             return None
 
     def decimal(self, name: str, required: bool = True, minimum: Decimal | None = None) -> Decimal | None:
         value = self.raw(name).replace(",", "")
         if not value:
             if required:
-                self.error(name, "This field is required.")
+                self.error(name, N_("This field is required."))
             return None
         try:
             number = Decimal(value)
         except InvalidOperation:
-            self.error(name, "Enter a number.")
+            self.error(name, N_("Enter a number."))
             return None
         if not number.is_finite():
-            self.error(name, "Enter a number.")
+            self.error(name, N_("Enter a number."))
             return None
         if minimum is not None and number < minimum:
-            self.error(name, "The amount cannot be negative.")
+            self.error(name, N_("The amount cannot be negative."))
             return None
         if number >= Decimal("1e12"):
-            self.error(name, "The amount is too large.")
+            self.error(name, N_("The amount is too large."))
             return None
         return number.quantize(Decimal("0.01"))
 

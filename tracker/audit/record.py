@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from tracker.audit.tables import AuditEvent
@@ -14,7 +14,7 @@ async def audit(user_id: int | None, action: str, entity: str, entity_id: int, c
     """Record an audit event. Call it inside the write transaction it describes."""
     await AuditEvent.insert(
         AuditEvent(
-            at=datetime.now(timezone.utc),
+            at=datetime.now(UTC),
             user=user_id,
             action=action,
             entity=entity,

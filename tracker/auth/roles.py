@@ -8,6 +8,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from tracker.i18n import N_
+
 ROLES = ("admin", "coordinator", "officer", "leader", "enterprise")
 STAFF = ("admin", "coordinator", "officer", "leader")
 MANAGERS = ("admin", "coordinator")
@@ -37,7 +39,7 @@ def allow(*roles: str):
     def guard(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
         user = connection.user
         if not isinstance(user, CurrentUser) or user.role not in roles:
-            raise PermissionDeniedException("Your role may not open this page.")
+            raise PermissionDeniedException(N_("Your role may not open this page."))
 
     return guard
 

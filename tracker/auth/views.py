@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -53,7 +53,7 @@ class AuthController(Controller):
         next_url = safe_next(form.get("next"))
         _ = translator(request)
         settings = get_settings()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
 
         def refuse(message: str) -> Template:
             return Template(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from tracker.audit.record import audit  # re-exported for views
 from tracker.calendar.tables import CalendarDay
-from tracker.db import Conflict, write_transaction
+from tracker.db import Conflict
 from tracker.org.tables import Department, Enterprise, Officer
 from tracker.projects import rules
 from tracker.projects.tables import ColourChange, Milestone, MilestoneChange, Project
@@ -29,7 +29,7 @@ async def load_calendar() -> WorkCalendar:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # --- colours -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.i18n import N_
 from tracker.workdays import WorkCalendar
 
 STAGES = (
@@ -176,20 +177,20 @@ def project_signals(
 def check_milestone_done(actual_on: date, signed_on: date, today: date) -> str | None:
     """Why a completion date is refused, or None."""
     if actual_on < signed_on:
-        return "The completion date cannot be before the signing date."
+        return N_("The completion date cannot be before the signing date.")
     if actual_on > today:
-        return "The completion date cannot be in the future."
+        return N_("The completion date cannot be in the future.")
     return None
 
 
 def check_reschedule(new_date: date, current: date, signed_on: date, reason: str) -> str | None:
     """Why a reschedule is refused, or None."""
     if not reason.strip():
-        return "A reason is required to reschedule."
+        return N_("A reason is required to reschedule.")
     if new_date < signed_on:
-        return "The planned date cannot be before the signing date."
+        return N_("The planned date cannot be before the signing date.")
     if new_date == current:
-        return "The new date is the same as the current planned date."
+        return N_("The new date is the same as the current planned date.")
     return None
 
 
@@ -205,5 +206,5 @@ STATUS_TRANSITIONS = {
 
 def check_status_change(current: str, new: str) -> str | None:
     if new not in STATUS_TRANSITIONS.get(current, ()):
-        return "This status change is not allowed."
+        return N_("This status change is not allowed.")
     return None

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import date
-
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Response, Template
 
 from tracker.auth.roles import CurrentUser, can_edit_project, managers_only, staff_only
 from tracker.db import Conflict, write_transaction
+from tracker.i18n import N_
 from tracker.org.rules import credit_code_error, normalise_credit_code
 from tracker.org.tables import Department, Enterprise, Officer
 from tracker.projects import queries, rules
@@ -99,9 +97,9 @@ class ProjectController(Controller):
     async def _milestone_for_edit(self, request: Request, project_id: int, milestone_id: int) -> tuple[dict, dict]:
         project = await _project_or_404(project_id)
         if not can_edit_project(request.user, project):
-            raise PermissionDeniedException("Only the lead officer or a coordinator may update this project.")
+            raise PermissionDeniedException(N_("Only the lead officer or a coordinator may update this project."))
         if project["status"] != "active":
-            raise PermissionDeniedException("This project is paused or cancelled; resume it before updating milestones.")
+            raise PermissionDeniedException(N_("This project is paused or cancelled; resume it before updating milestones."))
         milestone = await queries.get_milestone(project_id, milestone_id)
         if not milestone:
             raise NotFoundException()
@@ -129,7 +127,7 @@ class ProjectController(Controller):
         version = form.integer("version")
         error = next(iter(form.errors.values()), None)
         if not error and milestone["actual_on"] is not None:
-            error = "This milestone is already done."
+            error = N_("This milestone is already done.")
         if not error:
             error = rules.check_milestone_done(actual_on, project["signed_on"], today())
         if error:
@@ -151,7 +149,7 @@ class ProjectController(Controller):
         version = form.integer("version")
         error = next(iter(form.errors.values()), None)
         if not error and milestone["actual_on"] is not None:
-            error = "A milestone that is done cannot be rescheduled; reopen it first."
+            error = N_("A milestone that is done cannot be rescheduled; reopen it first.")
         if not error:
             error = rules.check_reschedule(new_date, milestone["planned_on"], project["signed_on"], reason)
         if error:
@@ -171,9 +169,9 @@ class ProjectController(Controller):
         version = form.integer("version")
         error = next(iter(form.errors.values()), None)
         if not error and milestone["actual_on"] is None:
-            error = "This milestone is not done."
+            error = N_("This milestone is not done.")
         if not error and milestone["stage"] == "signed":
-            error = "The signing milestone cannot be reopened."
+            error = N_("The signing milestone cannot be reopened.")
         if error:
             return await self._milestone_response(request, project_id, milestone_id, error, 422, dict(form.data))
         try:
@@ -258,24 +256,24 @@ class ProjectController(Controller):
         if mode == "existing":
             enterprise_id = form.integer("enterprise_id")
             if enterprise_id and not await Enterprise.exists().where(Enterprise.id == enterprise_id):
-                form.error("enterprise_id", "This choice is not valid.")
+                form.error("enterprise_id", N_("This choice is not valid."))
         elif mode == "new":
             e_name = form.text("new_enterprise_name", max_length=150)
             code = normalise_credit_code(form.text("new_credit_code", max_length=30))
             if code and (err := credit_code_error(code)):
                 form.error("new_credit_code", err)
             elif code and await Enterprise.exists().where(Enterprise.credit_code == code):
-                form.error("new_credit_code", "An enterprise with this credit code already exists; pick it from the list.")
+                form.error("new_credit_code", N_("An enterprise with this credit code already exists; pick it from the list."))
             new_enterprise = (e_name, code, form.text("new_contact_name", required=False, max_length=50), form.text("new_contact_phone", required=False, max_length=30))
         industry = form.choice("industry", rules.INDUSTRIES)
         district_id = form.integer("district_id", choices={i for i, d in departments.items() if d["kind"] == "district"})
         park_id = form.integer("park_id", required=False, choices={i for i, d in departments.items() if d["kind"] == "park"})
         if park_id and district_id and departments[park_id]["parent"] not in (None, district_id):
-            form.error("park_id", "This park is not in the chosen district.")
+            form.error("park_id", N_("This park is not in the chosen district."))
         investment = form.decimal("total_investment", minimum=rules.MIN_INVESTMENT)
         signed_on = form.date("signed_on")
         if signed_on and signed_on > today():
-            form.error("signed_on", "The signing date cannot be in the future.")
+            form.error("signed_on", N_("The signing date cannot be in the future."))
         level = form.choice("level", rules.LEVELS)
         green = form.boolean("green_channel")
         introducing = form.integer("introducing_unit_id", choices=set(departments))
@@ -304,7 +302,7 @@ class ProjectController(Controller):
         return Redirect(f"/projects/{project_id}")
 
 
-CONFLICT_MESSAGE = "Someone else changed this since you opened the page. The current values are shown; please check and try again."
+CONFLICT_MESSAGE = N_("Someone else changed this since you opened the page. The current values are shown; please check and try again.")
 
 
 class EnterpriseController(Controller):
