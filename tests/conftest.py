@@ -7,7 +7,6 @@ schema is migrated and the demo loaded once into a template; each test gets a co
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -30,19 +29,12 @@ else:
     _SQLITE_TEMPLATE = _TMP / "template.sqlite"
     os.environ["DATABASE_URL"] = f"sqlite:///{_SQLITE_TEST}"
 os.environ["TRACKER_TODAY"] = TODAY
+os.environ["TRACKER_DB_POOL_SIZE"] = "0"
 os.environ["SECRET_KEY"] = "ab" * 32
 os.environ["PICCOLO_CONF"] = "piccolo_conf"
 
-from litestar.testing import TestClient  # noqa: E402
-
+from tests.helpers import Client, run  # noqa: E402
 from tracker.app import create_app  # noqa: E402
-
-DEMO_PASSWORD = "tracker-demo"
-
-
-def run(coro):
-    """Run a coroutine against the test database from a synchronous test."""
-    return asyncio.run(coro)
 
 
 async def _pg_admin(*statements: str) -> None:
@@ -101,28 +93,6 @@ def db(_template):
     yield
 
 
-class Client(TestClient):
-    """The Litestar test client with the chores of a browser: CSRF token and login."""
-
-    def csrf(self) -> str:
-        if not self.cookies.get("csrftoken"):
-            self.get("/login")
-        return self.cookies.get("csrftoken")
-
-    def login(self, username: str, password: str = DEMO_PASSWORD):
-        response = self.post("/login", data={"username": username, "password": password, "_csrf_token": self.csrf()}, follow_redirects=False)
-        assert response.status_code in (302, 303), response.text
-        return response
-
-    def submit(self, url: str, data: dict | None = None, htmx: bool = False, **kwargs):
-        """POST a form with the CSRF token, as the page's form (or htmx) would."""
-        headers = kwargs.pop("headers", {})
-        if htmx:
-            headers = {"HX-Request": "true", "x-csrftoken": self.csrf(), **headers}
-            return self.post(url, data=data or {}, headers=headers, **kwargs)
-        return self.post(url, data={**(data or {}), "_csrf_token": self.csrf()}, headers=headers, follow_redirects=False, **kwargs)
-
-
 @pytest.fixture
 def app(db):
     return create_app()
@@ -135,12 +105,13 @@ def client(app):
 
 
 @pytest.fixture
-def as_role(app):
+def as_role(db):
     """as_role("officer") -> a logged-in client; several may be open in one test."""
     clients = []
 
     def make(username: str) -> Client:
-        c = Client(app=app)
+        # One app per client: Litestar's test client runs the app's lifespan in its own thread.
+        c = Client(app=create_app())
         c.__enter__()
         clients.append(c)
         c.login(username)

@@ -92,15 +92,16 @@ async def _refresh_colours_daily() -> None:
 @contextlib.asynccontextmanager
 async def lifespan(_app: Litestar) -> AsyncIterator[None]:
     db = engine()
-    if not is_sqlite():
-        await db.start_connection_pool(min_size=2, max_size=20)
+    pooled = not is_sqlite() and get_settings().db_pool_size > 0
+    if pooled:
+        await db.start_connection_pool(min_size=1, max_size=get_settings().db_pool_size)
     task = asyncio.create_task(_refresh_colours_daily()) if get_settings().today_override is None else None
     try:
         yield
     finally:
         if task:
             task.cancel()
-        if not is_sqlite():
+        if pooled:
             await db.close_connection_pool()
 
 

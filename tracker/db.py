@@ -23,3 +23,10 @@ def write_transaction():
 
 class Conflict(Exception):
     """Someone else changed the object since the form was loaded (optimistic lock)."""
+
+
+def contains(column, text: str):
+    """Case-insensitive substring match: ILIKE on PostgreSQL, LIKE (already case-insensitive
+    for ASCII) on SQLite, which has no ILIKE."""
+    pattern = f"%{text}%"
+    return column.like(pattern) if is_sqlite() else column.ilike(pattern)

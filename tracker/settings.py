@@ -33,6 +33,9 @@ class Settings:
     # Only for demos and tests: pretend today is this date.
     today_override: date | None
     secure_cookies: bool
+    # PostgreSQL connection pool per app server; 0 opens a connection per query (tests do, as
+    # they query from another event loop than the app's).
+    db_pool_size: int
 
 
 def _int(name: str, default: int) -> int:
@@ -71,6 +74,7 @@ def get_settings() -> Settings:
         login_lock_minutes=_int("TRACKER_LOGIN_LOCK_MINUTES", 15),
         today_override=date.fromisoformat(today) if today else None,
         secure_cookies=os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1",
+        db_pool_size=_int("TRACKER_DB_POOL_SIZE", 20),
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.audit.record import audit  # re-exported for views
 from tracker.calendar.tables import CalendarDay
-from tracker.db import Conflict
+from tracker.db import Conflict, contains
 from tracker.org.tables import Department, Enterprise, Officer
 from tracker.projects import rules
 from tracker.projects.tables import ColourChange, Milestone, MilestoneChange, Project
@@ -272,8 +272,7 @@ LIST_COLUMNS = (
 def _where(f: ProjectFilter) -> list:
     clauses = []
     if f.q:
-        pattern = f"%{f.q}%"
-        clauses.append(Project.name.ilike(pattern) | Project.enterprise.name.ilike(pattern))
+        clauses.append(contains(Project.name, f.q) | contains(Project.enterprise.name, f.q))
     if f.stage:
         clauses.append(Project.stage == f.stage)
     if f.colour:

@@ -7,7 +7,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Response, Template
 
 from tracker.auth.roles import CurrentUser, can_edit_project, managers_only, staff_only
-from tracker.db import Conflict, write_transaction
+from tracker.db import Conflict, contains, write_transaction
 from tracker.i18n import N_
 from tracker.org.rules import credit_code_error, normalise_credit_code
 from tracker.org.tables import Department, Enterprise, Officer
@@ -315,5 +315,5 @@ class EnterpriseController(Controller):
         q = (request.query_params.get("q") or "").strip()[:100]
         query = Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.credit_code).order_by(Enterprise.name).limit(50)
         if q:
-            query = query.where(Enterprise.name.ilike(f"%{q}%") | Enterprise.credit_code.ilike(f"%{q}%"))
+            query = query.where(contains(Enterprise.name, q) | contains(Enterprise.credit_code, q))
         return Template("projects/_enterprise_options.html", context={"enterprises": await query, "selected": None})
