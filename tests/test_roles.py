@@ -11,6 +11,7 @@ GET_ROUTES = {
     "/projects/1": {"admin": 200, "coordinator": 200, "officer": 200, "leader": 200, "enterprise": 403},
     "/projects/new": {"admin": 200, "coordinator": 200, "officer": 403, "leader": 403, "enterprise": 403},
     "/enterprises/options?q=哈尔滨": {"admin": 200, "coordinator": 200, "officer": 403, "leader": 403, "enterprise": 403},
+    "/account/password": {"admin": 200, "coordinator": 200, "officer": 200, "leader": 200, "enterprise": 200},
     "/portal": {"admin": 403, "coordinator": 403, "officer": 403, "leader": 403, "enterprise": 200},
 }
 

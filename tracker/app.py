@@ -20,9 +20,9 @@ from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.template.config import TemplateConfig
 
-from tracker.auth.views import AuthController, retrieve_user
+from tracker.auth.views import AccountController, AuthController, require_new_password, retrieve_user
 from tracker.dashboard.views import DashboardController
-from tracker.db import engine, is_sqlite
+from tracker.db import engine, is_sqlite, write_transaction
 from tracker.health import healthz
 from tracker.i18n import N_
 from tracker.portal.views import PortalController
@@ -82,7 +82,8 @@ async def _refresh_colours_daily() -> None:
     while True:
         if today() != last:
             try:
-                await refresh_colours(None, today())
+                async with write_transaction():
+                    await refresh_colours(None, today())
                 last = today()
             except Exception:  # noqa: BLE001 - retry in an hour; never kill the server
                 log.exception("colour refresh failed")
@@ -116,6 +117,7 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=[
             AuthController,
+            AccountController,
             DashboardController,
             ProjectController,
             EnterpriseController,
@@ -130,6 +132,7 @@ def create_app() -> Litestar:
         ),
         template_config=TemplateConfig(directory=ROOT / "templates", engine=JinjaTemplateEngine, engine_callback=_configure_templates),
         plugins=[HTMXPlugin()],
+        before_request=require_new_password,
         exception_handlers={
             NotAuthorizedException: on_not_authorized,
             PermissionDeniedException: on_forbidden,

@@ -47,11 +47,13 @@ async def _reset_sequences() -> None:
 async def load_demo_fixture() -> None:
     from piccolo.apps.fixtures.commands.load import load_json_string
 
+    from tracker.db import write_transaction
     from tracker.projects.queries import refresh_colours
 
     await load_json_string(FIXTURE.read_text(encoding="utf-8"))
     await _reset_sequences()
-    await refresh_colours(None, today())
+    async with write_transaction():
+        await refresh_colours(None, today())
 
 
 async def _demo(projects: int | None, if_empty: bool, rebuild_fixture: bool) -> None:
@@ -75,7 +77,7 @@ async def _demo(projects: int | None, if_empty: bool, rebuild_fixture: bool) -> 
 
         async with write_transaction():
             await generate_projects(projects, today())
-        await refresh_colours(None, today())
+            await refresh_colours(None, today())
         print(f"Added {projects} synthetic projects.")
 
 
@@ -103,6 +105,7 @@ async def _user_create(args: argparse.Namespace) -> None:
     from tracker.audit.record import audit
     from tracker.auth.passwords import hash_password
     from tracker.auth.roles import ROLES
+    from tracker.auth.rules import password_problem
     from tracker.auth.tables import User
     from tracker.db import write_transaction
     from tracker.org.tables import Enterprise, Officer
@@ -112,8 +115,8 @@ async def _user_create(args: argparse.Namespace) -> None:
     if role not in ROLES:
         raise SystemExit(f"role must be one of {', '.join(ROLES)}")
     password = args.password or getpass.getpass("password: ")
-    if len(password) < 8:
-        raise SystemExit("the password needs at least 8 characters")
+    if problem := password_problem(password, password, username):
+        raise SystemExit(problem)
     if await User.exists().where(User.username == username):
         raise SystemExit(f"user {username!r} already exists")
     officer_id = enterprise_id = None
@@ -138,9 +141,11 @@ async def _user_create(args: argparse.Namespace) -> None:
 
 
 async def _refresh() -> None:
+    from tracker.db import write_transaction
     from tracker.projects.queries import refresh_colours
 
-    changed = await refresh_colours(None, today())
+    async with write_transaction():
+        changed = await refresh_colours(None, today())
     print(f"{changed} projects changed colour.")
 
 

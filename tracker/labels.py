@@ -44,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
     "signal": {
         "milestone_overdue": N_("%(subject)s is %(workdays)s working days overdue"),
         "milestone_due": N_("%(subject)s is due within %(workdays)s working days"),
+        "milestone_due_today": N_("%(subject)s is due today"),
         "promise_overdue": N_("Promise overdue: %(subject)s"),
         "action_overdue": N_("Action item overdue: %(subject)s"),
     },

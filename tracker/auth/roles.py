@@ -23,6 +23,7 @@ class CurrentUser:
     display_name: str
     officer_id: int | None
     enterprise_id: int | None
+    must_change_password: bool = False
 
     @property
     def is_staff(self) -> bool:

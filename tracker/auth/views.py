@@ -13,10 +13,12 @@ from litestar.response import Redirect, Template
 
 from tracker import i18n
 from tracker.audit.record import audit
-from tracker.auth.passwords import verify_password
+from tracker.auth.passwords import hash_password, verify_password
 from tracker.auth.roles import CurrentUser
+from tracker.auth.rules import password_problem
 from tracker.auth.tables import User
 from tracker.db import write_transaction
+from tracker.i18n import N_
 from tracker.settings import get_settings
 from tracker.web import LANG_COOKIE, lang_of, safe_next, translator
 
@@ -27,11 +29,30 @@ async def retrieve_user(session: dict[str, Any], _connection: ASGIConnection) ->
     if not uid:
         return None
     row = await User.select(
-        User.id, User.username, User.role, User.display_name, User.officer, User.enterprise, User.active, User.password_hash
+        User.id, User.username, User.role, User.display_name, User.officer, User.enterprise, User.active, User.password_hash,
+        User.must_change_password,
     ).where(User.id == uid).first()
-    if not row or not row["active"] or session.get("pv") != row["password_hash"][-16:]:
+    if not row or not row["active"] or session.get("pv") != session_mark(row["password_hash"]):
         return None
-    return CurrentUser(row["id"], row["username"], row["role"], row["display_name"], row["officer"], row["enterprise"])
+    return CurrentUser(
+        row["id"], row["username"], row["role"], row["display_name"], row["officer"], row["enterprise"], row["must_change_password"]
+    )
+
+
+def session_mark(password_hash: str) -> str:
+    """A piece of the password hash kept in the session: changing the password ends other sessions."""
+    return password_hash[-16:]
+
+
+PASSWORD_PAGE = "/account/password"
+
+
+async def require_new_password(request: Request) -> Redirect | None:
+    """before_request: a user who must change the password can open only that page (and log out)."""
+    user = request.scope.get("user")
+    if isinstance(user, CurrentUser) and user.must_change_password and request.url.path not in (PASSWORD_PAGE, "/logout"):
+        return Redirect(PASSWORD_PAGE)
+    return None
 
 
 def home_for(role: str) -> str:
@@ -79,7 +100,9 @@ class AuthController(Controller):
         async with write_transaction():
             await User.update({User.failed_logins: 0, User.locked_until: None}).where(User.id == row["id"])
             await audit(row["id"], "login", "user", row["id"], {})
-        request.set_session({"uid": row["id"], "pv": row["password_hash"][-16:]})
+        request.set_session({"uid": row["id"], "pv": session_mark(row["password_hash"])})
+        if row["must_change_password"]:
+            return Redirect(PASSWORD_PAGE)
         target = next_url if next_url != "/" else home_for(row["role"])
         return Redirect(target)
 
@@ -97,3 +120,34 @@ class AuthController(Controller):
             safe_next(next_url),
             cookies=[Cookie(key=LANG_COOKIE, value=code, max_age=365 * 24 * 3600, httponly=True, samesite="lax")],
         )
+
+
+class AccountController(Controller):
+    path = "/account"
+
+    @get("/password")
+    async def password_form(self) -> Template:
+        return Template("auth/password.html", context={"errors": {}})
+
+    @post("/password")
+    async def change_password(self, request: Request) -> Template | Redirect:
+        user: CurrentUser = request.user
+        form = await request.form()
+        current = form.get("current_password") or ""
+        new = form.get("new_password") or ""
+        row = await User.select(User.password_hash).where(User.id == user.id).first()
+        errors = {}
+        if not verify_password(row["password_hash"], current):
+            errors["current_password"] = N_("The current password is wrong.")
+        elif problem := password_problem(new, form.get("confirm_password") or "", user.username):
+            errors["new_password"] = problem
+        elif new == current:
+            errors["new_password"] = N_("Choose a password different from the current one.")
+        if errors:
+            return Template("auth/password.html", context={"errors": errors}, status_code=422)
+        new_hash = hash_password(new)
+        async with write_transaction():
+            await User.update({User.password_hash: new_hash, User.must_change_password: False}).where(User.id == user.id)
+            await audit(user.id, "password_change", "user", user.id, {})
+        request.set_session({"uid": user.id, "pv": session_mark(new_hash)})
+        return Redirect(home_for(user.role))
