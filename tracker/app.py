@@ -25,6 +25,7 @@ from tracker.dashboard.views import DashboardController
 from tracker.db import engine, is_sqlite, write_transaction
 from tracker.health import healthz
 from tracker.i18n import N_
+from tracker.liaison.views import CustodyController, HandoverController, OfficerController
 from tracker.portal.views import PortalController
 from tracker.projects.views import EnterpriseController, ProjectController
 from tracker.settings import ROOT, get_settings, today
@@ -121,6 +122,9 @@ def create_app() -> Litestar:
             DashboardController,
             ProjectController,
             EnterpriseController,
+            HandoverController,
+            CustodyController,
+            OfficerController,
             PortalController,
             healthz,
             create_static_files_router(path="/static", directories=[Path(__file__).parent / "static"]),

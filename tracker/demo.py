@@ -17,6 +17,8 @@ from stdnum.cn import uscc
 from tracker.auth.passwords import hash_password
 from tracker.auth.tables import User
 from tracker.calendar.tables import CalendarDay
+from tracker.liaison import queries as liaison
+from tracker.liaison.tables import Assignment, Handover
 from tracker.org.tables import Department, Enterprise, Officer
 from tracker.projects import rules
 from tracker.projects.tables import ColourChange, Milestone, MilestoneChange, Project
@@ -254,6 +256,13 @@ async def _insert_projects(specs: list[dict], today: date, calendar: WorkCalenda
                 )
             )
         ids = [r["id"] for r in await Project.insert(*project_rows).returning(Project.id)]
+        await Assignment.insert(
+            *[
+                Assignment(project=pid, role=role, officer=s[key], started_on=s["signed_on"])
+                for pid, s in zip(ids, chunk)
+                for role, key in (("lead_officer", "lead"), ("responsible_leader", "leader"))
+            ]
+        )
         milestone_rows, change_specs, colour_rows = [], [], []
         for pid, s in zip(ids, chunk):
             for m in s["milestones"]:
@@ -337,6 +346,43 @@ async def build_demo(today: date = ANCHOR, projects: int = 44, seed: int = 2026)
     specs[-2]["status"], specs[-2]["status_reason"] = "cancelled", "企业战略调整，经协商终止投资协议"
     await _insert_projects(specs, today, calendar, history_weeks=8)
     await _insert_users(ids)
+    await _insert_successions(rng, ids, today)
+
+
+HANDOVER_NOTES = [
+    "已向继任者逐项交接在办审批事项和企业联系人，企业已知悉新的专员电话。",
+    "供地和规划手续材料已移交，下周一起拜访企业。",
+    "因工作调整交接，原专员继续协助一个月。",
+]
+
+
+async def _insert_successions(rng: random.Random, ids: dict, today: date) -> None:
+    """A few projects changed lead officer in the past (accepted), and two handovers to the demo
+    officer are waiting for acceptance."""
+    officer = ids["officer"]
+    users = {u["username"]: u["id"] for u in await User.select(User.id, User.username)}
+    leads = [officer[name] for name, _d, _t, leader in OFFICERS if not leader]
+    projects = await Project.select(Project.id, Project.signed_on, Project.lead_officer, Project.version).where(
+        Project.status == "active"
+    ).order_by(Project.id)
+    old = [p for p in projects if (today - p["signed_on"]).days > 120]
+    demo_officer = officer["刘雪婷"]
+    for p in old[:6]:
+        successor = next(o for o in leads if o not in (p["lead_officer"], demo_officer))
+        on = p["signed_on"] + timedelta(days=rng.randint(40, (today - p["signed_on"]).days - 20))
+        handover = await liaison.hand_over(
+            p["id"], "lead_officer", successor, rng.choice(["transfer", "promotion", "workload"]),
+            rng.choice(HANDOVER_NOTES), p["version"], users["coordinator"], on,
+        )
+        await Handover.update({Handover.accepted_at: datetime.combine(on + timedelta(days=2), datetime.min.time(), UTC),
+                               Handover.accepted_by: None}).where(Handover.id == handover)
+    for p in old[6:8]:
+        if p["lead_officer"] == demo_officer:
+            continue
+        await liaison.hand_over(
+            p["id"], "lead_officer", demo_officer, "workload", HANDOVER_NOTES[0], p["version"], users["coordinator"],
+            today - timedelta(days=rng.randint(1, 6)),
+        )
 
 
 async def _insert_users(ids: dict) -> None:

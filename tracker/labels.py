@@ -40,6 +40,14 @@ LABELS: dict[str, dict[str, str]] = {
         "leader": N_("Leader"),
         "enterprise": N_("Enterprise"),
     },
+    "project_role": {"lead_officer": N_("Lead officer"), "responsible_leader": N_("Responsible leader")},
+    "handover_reason": {
+        "transfer": N_("Transfer"),
+        "promotion": N_("Promotion"),
+        "retirement": N_("Retirement"),
+        "workload": N_("Workload"),
+        "other": N_("Other"),
+    },
     "change": {"done": N_("Done"), "reschedule": N_("Rescheduled"), "reopen": N_("Reopened")},
     "signal": {
         "milestone_overdue": N_("%(subject)s is %(workdays)s working days overdue"),

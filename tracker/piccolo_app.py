@@ -14,6 +14,7 @@ APP_CONFIG = AppConfig(
             "tracker.audit.tables",
             "tracker.calendar.tables",
             "tracker.projects.tables",
+            "tracker.liaison.tables",
         ],
         exclude_imported=True,
     ),

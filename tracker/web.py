@@ -51,7 +51,9 @@ def t_gettext(ctx: Any, message: str, **params: object) -> str:
     return i18n.gettext(_ctx_lang(ctx), message, **params)
 
 
-def t_date(ctx: Any, value: date | None, style: str = "medium") -> str:
+def t_date(ctx: Any, value: date | str | None, style: str = "medium") -> str:
+    if isinstance(value, str):  # ISO dates kept in JSON snapshots
+        value = date.fromisoformat(value)
     return i18n.format_date(value, _ctx_lang(ctx), style)
 
 

@@ -2,6 +2,7 @@ from litestar import Controller, Request, get
 from litestar.response import Redirect, Response, Template
 
 from tracker.auth.roles import CurrentUser
+from tracker.liaison import queries as liaison
 from tracker.projects import queries, rules
 from tracker.projects.tables import Project
 from tracker.settings import today
@@ -36,5 +37,7 @@ class DashboardController(Controller):
                 "red": await Project.select(*queries.LIST_COLUMNS).where(Project.colour == "red", Project.status == "active")
                 .order_by(Project.colour_since).limit(10),
                 "mine": mine,
+                "waiting_for_me": liaison.with_wait(await liaison.pending(to_officer=user.officer_id), now, calendar) if user.officer_id else [],
+                "pending_all": liaison.with_wait(await liaison.pending(), now, calendar) if user.is_manager else [],
             },
         )

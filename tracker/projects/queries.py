@@ -8,9 +8,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from piccolo.query.methods.select import Count
+
 from tracker.audit.record import audit  # re-exported for views
 from tracker.calendar.tables import CalendarDay
 from tracker.db import Conflict, contains
+from tracker.liaison.queries import first_assignments
+from tracker.liaison.tables import Handover
 from tracker.org.tables import Department, Enterprise, Officer
 from tracker.projects import rules
 from tracker.projects.tables import ColourChange, Milestone, MilestoneChange, Project
@@ -152,6 +156,7 @@ async def create_project(data: NewProject, user_id: int | None, today: date, cal
         ).returning(Project.id)
     )[0]
     project_id = row["id"]
+    await first_assignments(project_id, data.lead_officer_id, data.responsible_leader_id, data.signed_on)
     plan = rules.plan_milestones(data.signed_on, calendar)
     await Milestone.insert(
         *[
@@ -240,6 +245,7 @@ class ProjectFilter:
     industry: str = ""
     lead: int | None = None
     status: str = "active"
+    handover: str = ""  # "pending": a handover not yet accepted
     page: int = 1
 
     def as_query(self, **override: Any) -> dict[str, str]:
@@ -285,6 +291,8 @@ def _where(f: ProjectFilter) -> list:
         clauses.append(Project.lead_officer == f.lead)
     if f.status:
         clauses.append(Project.status == f.status)
+    if f.handover == "pending":
+        clauses.append(Project.id.is_in(Handover.select(Handover.project).where(Handover.accepted_at.is_null())))
     return clauses
 
 
@@ -381,8 +389,6 @@ async def get_milestone(project_id: int, milestone_id: int) -> dict | None:
 
 
 async def count_by(column, where: list | None = None) -> dict[str, int]:
-    from piccolo.query.methods.select import Count
-
     query = Project.select(column, Count(Project.id).as_alias("n")).group_by(column)
     query = query.where(Project.status == "active", *(where or []))
     return {r[column._meta.name]: r["n"] for r in await query}
@@ -406,3 +412,14 @@ async def due_soon(today: date, until: date, limit: int = 50) -> list[dict]:
 
 async def newest_signings(limit: int = 8) -> list[dict]:
     return await Project.select(*LIST_COLUMNS).order_by(Project.signed_on, ascending=False).order_by(Project.id, ascending=False).limit(limit)
+
+
+async def colours_by_lead() -> dict[int, dict[str, int]]:
+    """Red and amber counts of active projects per lead officer."""
+    rows = await Project.select(Project.lead_officer, Project.colour, Count(Project.id).as_alias("n")).where(
+        Project.status == "active", Project.colour.is_in(["red", "amber"])
+    ).group_by(Project.lead_officer, Project.colour)
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        out[r["lead_officer"]][r["colour"]] = r["n"]
+    return out

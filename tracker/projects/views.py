@@ -9,6 +9,7 @@ from litestar.response import Redirect, Response, Template
 from tracker.auth.roles import CurrentUser, can_edit_project, managers_only, staff_only
 from tracker.db import Conflict, contains, write_transaction
 from tracker.i18n import N_
+from tracker.liaison import queries as liaison
 from tracker.org.rules import credit_code_error, normalise_credit_code
 from tracker.org.tables import Department, Enterprise, Officer
 from tracker.projects import queries, rules
@@ -36,6 +37,7 @@ def parse_filter(request: Request) -> queries.ProjectFilter:
         industry=q.get("industry", "") if q.get("industry") in rules.INDUSTRIES else "",
         lead=_int_or_none(q.get("lead")),
         status=status if status in rules.PROJECT_STATUSES or status == "" else "active",
+        handover="pending" if q.get("handover") == "pending" else "",
         page=_int_or_none(q.get("page")) or 1,
     )
 
@@ -85,6 +87,8 @@ class ProjectController(Controller):
             "milestones": milestones,
             "signals": signals,
             "history": await queries.milestone_history(project_id),
+            "succession": await liaison.succession(project_id),
+            "pending_handovers": liaison.with_wait(await liaison.pending(project_id=project_id), today(), calendar),
             "colours": await queries.colour_history(project_id),
             "can_edit": can_edit_project(request.user, project),
             "errors": {},

@@ -1,0 +1,208 @@
+"""Handovers, acceptance and departures: reads and writes shared by pages, the CLI and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from piccolo.query.methods.select import Count
+
+from tracker.audit.record import audit
+from tracker.db import Conflict
+from tracker.i18n import N_
+from tracker.liaison import rules
+from tracker.liaison.tables import Assignment, Handover
+from tracker.org.tables import Officer
+from tracker.projects.tables import Milestone, Project
+from tracker.workdays import WorkCalendar
+
+
+class Refused(Exception):
+    """A handover the rules refuse; args[0] is the message id."""
+
+
+ROLE_COLUMN = {"lead_officer": Project.lead_officer, "responsible_leader": Project.responsible_leader}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def open_work_snapshot(project_id: int) -> dict:
+    """The project's open work at handover time. Later areas (promises, requests, action items)
+    add their own lists here."""
+    milestones = await Milestone.select(Milestone.name, Milestone.planned_on).where(
+        Milestone.project == project_id, Milestone.actual_on.is_null()
+    ).order_by(Milestone.seq)
+    return {"open_milestones": [{"name": m["name"], "planned_on": m["planned_on"].isoformat()} for m in milestones]}
+
+
+async def candidate(officer_id: int | None) -> rules.Candidate | None:
+    if officer_id is None:
+        return None
+    row = await Officer.select(Officer.id, Officer.active, Officer.is_leader).where(Officer.id == officer_id).first()
+    return rules.Candidate(row["id"], row["active"], row["is_leader"]) if row else None
+
+
+async def hand_over(
+    project_id: int, role: str, to_officer: int, reason: str, note: str, version: int, user_id: int | None,
+    today: date, departure_of: int | None = None,
+) -> int:
+    """Move a project role to a successor; call inside a write transaction.
+
+    The project's version is the lock: a second handover built from the same page finds it
+    changed and gets Conflict, so the succession stays one chain.
+    """
+    project = await Project.select(Project.id, Project.lead_officer, Project.responsible_leader, Project.version).where(
+        Project.id == project_id
+    ).first()
+    if project is None:
+        raise Refused(N_("This choice is not valid."))
+    if project["version"] != version:
+        raise Conflict()
+    current = project[role] if role in rules.PROJECT_ROLES else None
+    error = rules.handover_error(role, current, await candidate(to_officer), reason)
+    if error:
+        raise Refused(error)
+    column = ROLE_COLUMN[role]
+    updated = await Project.update({column: to_officer, Project.version: Project.version + 1, Project.updated_at: _now()}).where(
+        Project.id == project_id, Project.version == version
+    ).returning(Project.id)
+    if not updated:
+        raise Conflict()
+    await Assignment.update({Assignment.active: False, Assignment.ended_on: today}).where(
+        Assignment.project == project_id, Assignment.role == role, Assignment.active == True  # noqa: E712
+    )
+    handover_id = (
+        await Handover.insert(
+            Handover(
+                project=project_id, role=role, from_officer=current, to_officer=to_officer, handed_on=today, reason=reason,
+                note=note, snapshot=await open_work_snapshot(project_id), created_by=user_id, created_at=_now(),
+                departure_of=departure_of,
+            )
+        ).returning(Handover.id)
+    )[0]["id"]
+    await Assignment.insert(
+        Assignment(project=project_id, role=role, officer=to_officer, started_on=today, active=True, started_by_handover=handover_id)
+    )
+    await audit(user_id, "handover", "project", project_id, {"role": role, "from": current, "to": to_officer, "reason": reason, "handover": handover_id})
+    return handover_id
+
+
+async def accept(handover_id: int, officer_id: int, user_id: int) -> None:
+    """The successor takes custody. Raises Refused when it is not theirs or already accepted."""
+    handover = await Handover.select().where(Handover.id == handover_id).first()
+    if handover is None or handover["to_officer"] != officer_id:
+        raise PermissionError
+    updated = await Handover.update({Handover.accepted_at: _now(), Handover.accepted_by: user_id}).where(
+        Handover.id == handover_id, Handover.accepted_at.is_null()
+    ).returning(Handover.id)
+    if not updated:
+        raise Refused(N_("This handover has already been accepted."))
+    await audit(user_id, "handover_accept", "project", handover["project"], {"handover": handover_id, "role": handover["role"]})
+
+
+async def first_assignments(project_id: int, lead: int, leader: int, started_on: date) -> None:
+    await Assignment.insert(
+        Assignment(project=project_id, role="lead_officer", officer=lead, started_on=started_on),
+        Assignment(project=project_id, role="responsible_leader", officer=leader, started_on=started_on),
+    )
+
+
+# --- reading --------------------------------------------------------------------------------
+
+HANDOVER_COLUMNS = (
+    *Handover.all_columns(),
+    Handover.project.name.as_alias("project_name"),
+    Handover.from_officer.name.as_alias("from_name"),
+    Handover.to_officer.name.as_alias("to_name"),
+)
+
+
+def with_wait(rows: list[dict], today: date, calendar: WorkCalendar) -> list[dict]:
+    for r in rows:
+        r["waited_workdays"] = calendar.workdays_between(r["handed_on"], today)
+    return rows
+
+
+async def pending(to_officer: int | None = None, project_id: int | None = None) -> list[dict]:
+    query = Handover.select(*HANDOVER_COLUMNS).where(Handover.accepted_at.is_null()).order_by(Handover.handed_on)
+    if to_officer is not None:
+        query = query.where(Handover.to_officer == to_officer)
+    if project_id is not None:
+        query = query.where(Handover.project == project_id)
+    return await query
+
+
+async def succession(project_id: int) -> list[dict]:
+    """Every period of each role on the project, oldest first, with the handover that began it."""
+    return await Assignment.select(
+        *Assignment.all_columns(),
+        Assignment.officer.name.as_alias("officer_name"),
+        Assignment.officer.department.name.as_alias("department_name"),
+        Assignment.started_by_handover.reason.as_alias("reason"),
+        Assignment.started_by_handover.note.as_alias("note"),
+        Assignment.started_by_handover.accepted_at.as_alias("accepted_at"),
+    ).where(Assignment.project == project_id).order_by(Assignment.role).order_by(Assignment.started_on).order_by(Assignment.id)
+
+
+async def led_projects(officer_id: int) -> list[dict]:
+    """Active assignments of an officer on projects that are not cancelled."""
+    return await Assignment.select(
+        Assignment.project, Assignment.role, Assignment.started_on,
+        Assignment.project.name.as_alias("project_name"), Assignment.project.status.as_alias("status"),
+        Assignment.project.colour.as_alias("colour"), Assignment.project.stage.as_alias("stage"),
+        Assignment.project.version.as_alias("version"),
+    ).where(
+        Assignment.officer == officer_id, Assignment.active == True, Assignment.project.status != "cancelled"  # noqa: E712
+    ).order_by(Assignment.project.name)
+
+
+async def workloads() -> dict[int, int]:
+    """Projects each officer leads now (lead-officer role, projects not cancelled)."""
+    rows = await Assignment.select(Assignment.officer, Count(Assignment.id).as_alias("n")).where(
+        Assignment.active == True, Assignment.role == "lead_officer", Assignment.project.status != "cancelled"  # noqa: E712
+    ).group_by(Assignment.officer)
+    return {r["officer"]: r["n"] for r in rows}
+
+
+@dataclass
+class DepartureItem:
+    project_id: int
+    role: str
+    version: int
+    successor: int | None
+
+
+async def depart(officer_id: int, items: list[DepartureItem], reason: str, note: str, user_id: int, today: date) -> None:
+    """Hand every project the officer leads or answers for to its successor, then deactivate the
+    officer, all in the caller's transaction. Raises Refused or Conflict and changes nothing then."""
+    held = {(a["project"], a["role"]) for a in await led_projects(officer_id)}
+    given = {(i.project_id, i.role) for i in items}
+    if held != given:
+        raise Conflict()
+    # Several roles of one project: hand over in turn, each bumping the project's version.
+    versions: dict[int, int] = {}
+    for item in items:
+        version = versions.get(item.project_id, item.version)
+        await hand_over(item.project_id, item.role, item.successor, reason, note, version, user_id, today, departure_of=officer_id)
+        versions[item.project_id] = version + 1
+    # Cancelled projects need no successor: their assignment simply ends.
+    await Assignment.update({Assignment.active: False, Assignment.ended_on: today}).where(
+        Assignment.officer == officer_id, Assignment.active == True  # noqa: E712
+    )
+    await Officer.update({Officer.active: False}).where(Officer.id == officer_id)
+    await audit(user_id, "officer_depart", "officer", officer_id, {"handovers": len(items), "reason": reason})
+
+
+async def deactivate(officer_id: int, user_id: int, today: date) -> list[dict]:
+    """Deactivate an officer who leads nothing; otherwise return what they still lead."""
+    still = await led_projects(officer_id)
+    if still:
+        return still
+    await Assignment.update({Assignment.active: False, Assignment.ended_on: today}).where(
+        Assignment.officer == officer_id, Assignment.active == True  # noqa: E712
+    )
+    await Officer.update({Officer.active: False}).where(Officer.id == officer_id)
+    await audit(user_id, "officer_deactivate", "officer", officer_id, {})
+    return []
