@@ -78,9 +78,8 @@ def _template():
         shutil.rmtree(_TMP, ignore_errors=True)
 
 
-@pytest.fixture
-def db(_template):
-    """A fresh copy of the migrated, demo-loaded database."""
+def reset_database() -> None:
+    """Replace the test database with a fresh copy of the template."""
     if IS_POSTGRES:
         run(_pg_admin(
             f"DROP DATABASE IF EXISTS {_PG_TEST_DB} WITH (FORCE)",
@@ -90,7 +89,19 @@ def db(_template):
         for suffix in ("-wal", "-shm"):
             Path(f"{_SQLITE_TEST}{suffix}").unlink(missing_ok=True)
         shutil.copy(_SQLITE_TEMPLATE, _SQLITE_TEST)
+
+
+@pytest.fixture
+def db(_template):
+    """A fresh copy of the migrated, demo-loaded database."""
+    reset_database()
     yield
+
+
+@pytest.fixture
+def fresh_database(_template):
+    """For tests that need several fresh databases (hypothesis examples): call it to reset."""
+    return reset_database
 
 
 @pytest.fixture

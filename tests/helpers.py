@@ -38,3 +38,9 @@ class Client(TestClient):
             headers = {"HX-Request": "true", "x-csrftoken": self.csrf(), **headers}
             return self.post(url, data=data or {}, headers=headers, **kwargs)
         return self.post(url, data={**(data or {}), "_csrf_token": self.csrf()}, headers=headers, follow_redirects=False, **kwargs)
+
+
+def is_postgres() -> bool:
+    import os
+
+    return os.environ.get("DATABASE_URL", "").startswith(("postgresql://", "postgres://"))

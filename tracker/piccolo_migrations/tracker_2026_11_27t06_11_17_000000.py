@@ -16,9 +16,9 @@ ONE_ACTIVE = "CREATE UNIQUE INDEX assignment_one_active ON assignment (project, 
 
 BACKFILL = """
 INSERT INTO assignment (project, role, officer, started_on, ended_on, active, started_by_handover)
-SELECT id, 'lead_officer', lead_officer, signed_on, NULL, {true}, NULL FROM project
+SELECT id, 'lead_officer', lead_officer, signed_on, CAST(NULL AS DATE), {true}, CAST(NULL AS INTEGER) FROM project
 UNION ALL
-SELECT id, 'responsible_leader', responsible_leader, signed_on, NULL, {true}, NULL FROM project
+SELECT id, 'responsible_leader', responsible_leader, signed_on, CAST(NULL AS DATE), {true}, CAST(NULL AS INTEGER) FROM project
 """
 
 SQLITE_TRIGGER = """
