@@ -29,7 +29,7 @@ from tracker.liaison.views import CustodyController, HandoverController, Officer
 from tracker.portal.views import PortalController
 from tracker.projects.views import EnterpriseController, ProjectController
 from tracker.settings import ROOT, get_settings, today
-from tracker.web import TEMPLATE_CALLABLES, is_htmx, translator
+from tracker.web import TEMPLATE_CALLABLES, from_json, is_htmx, translator
 
 log = logging.getLogger("tracker")
 
@@ -40,6 +40,7 @@ def _configure_templates(engine_: JinjaTemplateEngine) -> None:
     for key, func in TEMPLATE_CALLABLES.items():
         engine_.register_template_callable(key, func)
     engine_.engine.globals["today"] = today
+    engine_.engine.filters["from_json"] = from_json
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:

@@ -368,7 +368,7 @@ async def _insert_successions(rng: random.Random, ids: dict, today: date) -> Non
     old = [p for p in projects if (today - p["signed_on"]).days > 120]
     demo_officer = officer["刘雪婷"]
     for p in old[:6]:
-        successor = next(o for o in leads if o not in (p["lead_officer"], demo_officer))
+        successor = rng.choice([o for o in leads if o not in (p["lead_officer"], demo_officer, officer["王立新"])])
         on = p["signed_on"] + timedelta(days=rng.randint(40, (today - p["signed_on"]).days - 20))
         handover = await liaison.hand_over(
             p["id"], "lead_officer", successor, rng.choice(["transfer", "promotion", "workload"]),

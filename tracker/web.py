@@ -195,3 +195,12 @@ def t_user(ctx: Any):
 
 
 TEMPLATE_CALLABLES["current_user"] = t_user
+
+
+def from_json(value: Any) -> dict:
+    """JSON columns come back as text on SQLite and may as str on PostgreSQL; templates want dicts."""
+    import json
+
+    if isinstance(value, dict):
+        return value
+    return json.loads(value) if value else {}

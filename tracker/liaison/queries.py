@@ -143,6 +143,7 @@ async def succession(project_id: int) -> list[dict]:
         Assignment.started_by_handover.reason.as_alias("reason"),
         Assignment.started_by_handover.note.as_alias("note"),
         Assignment.started_by_handover.accepted_at.as_alias("accepted_at"),
+        Assignment.started_by_handover.snapshot.as_alias("snapshot"),
     ).where(Assignment.project == project_id).order_by(Assignment.role).order_by(Assignment.started_on).order_by(Assignment.id)
 
 
@@ -206,3 +207,16 @@ async def deactivate(officer_id: int, user_id: int, today: date) -> list[dict]:
     await Officer.update({Officer.active: False}).where(Officer.id == officer_id)
     await audit(user_id, "officer_deactivate", "officer", officer_id, {})
     return []
+
+
+async def officers_with_workload() -> list[dict]:
+    """Active officers with the number of projects each leads, for pickers and the officer list."""
+    from tracker.projects.queries import officer_choices
+    from tracker.settings import get_settings
+
+    loads = await workloads()
+    rows = await officer_choices()
+    for r in rows:
+        r["workload"] = loads.get(r["id"], 0)
+        r["over"] = rules.over_workload(r["workload"], get_settings().workload_limit)
+    return rows

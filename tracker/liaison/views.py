@@ -19,16 +19,6 @@ from tracker.web import Form
 CONFLICT = N_("Someone else changed this since you opened the page. The current values are shown; please check and try again.")
 
 
-async def officer_rows() -> list[dict]:
-    """Active officers with their current workload, for pickers and the officer list."""
-    loads = await queries.workloads()
-    rows = await project_queries.officer_choices()
-    for r in rows:
-        r["workload"] = loads.get(r["id"], 0)
-        r["over"] = rules.over_workload(r["workload"], get_settings().workload_limit)
-    return rows
-
-
 class HandoverController(Controller):
     path = "/projects/{project_id:int}/handover"
     guards = [managers_only]
@@ -37,7 +27,7 @@ class HandoverController(Controller):
         project = await project_queries.get_project(project_id)
         if not project:
             raise NotFoundException()
-        officers = await officer_rows()
+        officers = await queries.officers_with_workload()
         if role == "responsible_leader":
             officers = [o for o in officers if o["is_leader"]]
         return {
@@ -113,7 +103,7 @@ class OfficerController(Controller):
 
     @get("/")
     async def index(self) -> Template:
-        officers = await officer_rows()
+        officers = await queries.officers_with_workload()
         colours = await project_queries.colours_by_lead()
         return Template("liaison/officers.html", context={
             "officers": officers, "colours": colours, "limit": get_settings().workload_limit,
@@ -155,7 +145,7 @@ class OfficerController(Controller):
         officer = await Officer.select().where(Officer.id == officer_id).first()
         if not officer:
             raise NotFoundException()
-        officers = [o for o in await officer_rows() if o["id"] != officer_id]
+        officers = [o for o in await queries.officers_with_workload() if o["id"] != officer_id]
         return {
             "officer": officer, "held": await queries.led_projects(officer_id), "officers": officers,
             "leaders": [o for o in officers if o["is_leader"]], "reasons": rules.HANDOVER_REASONS,

@@ -238,7 +238,7 @@ class ProjectController(Controller):
             "districts": [d for d in departments if d["kind"] == "district"],
             "parks": [d for d in departments if d["kind"] == "park"],
             "enterprises": enterprises,
-            "officers": await queries.officer_choices(),
+            "officers": await liaison.officers_with_workload(),
             "leaders": await queries.officer_choices(leaders=True),
             "industries": rules.INDUSTRIES,
             "levels": rules.LEVELS,
