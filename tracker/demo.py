@@ -207,7 +207,6 @@ def _plan_project(rng: random.Random, signed_on: date, today: date, calendar: Wo
             for r in rows:
                 if r["seq"] > last["seq"]:
                     r["actual_on"] = None
-    # Shift later plans so none falls before an earlier open one.
     return rows
 
 

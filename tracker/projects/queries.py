@@ -10,7 +10,7 @@ from typing import Any
 
 from piccolo.query.methods.select import Count
 
-from tracker.audit.record import audit  # re-exported for views
+from tracker.audit.record import audit
 from tracker.calendar.tables import CalendarDay
 from tracker.db import Conflict, contains
 from tracker.liaison.queries import first_assignments

@@ -6,6 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Response, Template
 
+from tracker.audit.record import audit
 from tracker.auth.roles import CurrentUser, can_edit_project, managers_only, staff_only
 from tracker.db import Conflict, contains, write_transaction
 from tracker.i18n import N_
@@ -206,7 +207,7 @@ class ProjectController(Controller):
                 {Project.status: status, Project.status_reason: reason, Project.version: Project.version + 1}
             ).where(Project.id == project_id, Project.version == version).returning(Project.id)
             if updated:
-                await queries.audit(request.user.id, "status", "project", project_id, {"from": project["status"], "to": status, "reason": reason})
+                await audit(request.user.id, "status", "project", project_id, {"from": project["status"], "to": status, "reason": reason})
                 if status == "active":
                     await queries.refresh_colours([project_id], today())
         if not updated:
