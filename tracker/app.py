@@ -21,6 +21,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.template.config import TemplateConfig
 
 from tracker.auth.views import AccountController, AuthController, require_new_password, retrieve_user
+from tracker.calendar.views import CalendarController
 from tracker.dashboard.views import DashboardController
 from tracker.db import engine, is_sqlite, write_transaction
 from tracker.health import healthz
@@ -28,6 +29,7 @@ from tracker.i18n import N_
 from tracker.liaison.views import CustodyController, HandoverController, OfficerController
 from tracker.portal.views import PortalController
 from tracker.projects.views import EnterpriseController, ProjectController
+from tracker.promises.views import ProjectPromiseController, PromiseController
 from tracker.settings import ROOT, get_settings, today
 from tracker.web import TEMPLATE_CALLABLES, from_json, is_htmx, translator
 
@@ -126,6 +128,9 @@ def create_app() -> Litestar:
             HandoverController,
             CustodyController,
             OfficerController,
+            ProjectPromiseController,
+            PromiseController,
+            CalendarController,
             PortalController,
             healthz,
             create_static_files_router(path="/static", directories=[Path(__file__).parent / "static"]),

@@ -15,6 +15,7 @@ APP_CONFIG = AppConfig(
             "tracker.calendar.tables",
             "tracker.projects.tables",
             "tracker.liaison.tables",
+            "tracker.promises.tables",
         ],
         exclude_imported=True,
     ),

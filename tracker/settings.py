@@ -27,6 +27,7 @@ class Settings:
     amber_due_within_workdays: int
     amber_signals_for_red: int
     workload_limit: int
+    breach_overdue_workdays: int
     page_size: int
     login_max_failures: int
     login_lock_minutes: int
@@ -69,6 +70,7 @@ def get_settings() -> Settings:
         amber_due_within_workdays=_int("TRACKER_AMBER_DUE_WITHIN_WORKDAYS", 5),
         amber_signals_for_red=_int("TRACKER_AMBER_SIGNALS_FOR_RED", 2),
         workload_limit=_int("TRACKER_WORKLOAD_LIMIT", 7),
+        breach_overdue_workdays=_int("TRACKER_BREACH_OVERDUE_WORKDAYS", 10),
         page_size=_int("TRACKER_PAGE_SIZE", 50),
         login_max_failures=_int("TRACKER_LOGIN_MAX_FAILURES", 5),
         login_lock_minutes=_int("TRACKER_LOGIN_LOCK_MINUTES", 15),

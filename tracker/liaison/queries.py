@@ -34,7 +34,19 @@ async def open_work_snapshot(project_id: int) -> dict:
     milestones = await Milestone.select(Milestone.name, Milestone.planned_on).where(
         Milestone.project == project_id, Milestone.actual_on.is_null()
     ).order_by(Milestone.seq)
-    return {"open_milestones": [{"name": m["name"], "planned_on": m["planned_on"].isoformat()} for m in milestones]}
+    from tracker.promises.rules import OPEN_STATUSES
+    from tracker.promises.tables import Promise
+
+    promises = await Promise.select(Promise.content, Promise.status, Promise.due_on).where(
+        Promise.project == project_id, Promise.status.is_in(list(OPEN_STATUSES))
+    ).order_by(Promise.id)
+    return {
+        "open_milestones": [{"name": m["name"], "planned_on": m["planned_on"].isoformat()} for m in milestones],
+        "open_promises": [
+            {"content": p["content"], "status": p["status"], "due_on": p["due_on"].isoformat() if p["due_on"] else None}
+            for p in promises
+        ],
+    }
 
 
 async def candidate(officer_id: int | None) -> rules.Candidate | None:

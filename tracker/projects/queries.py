@@ -53,8 +53,14 @@ async def signals_for(project_ids: list[int] | None, today: date, calendar: Work
         by_project[row["project"]].append(
             rules.MilestoneState(row["name"], row["stage"], row["planned_on"], row["actual_on"])
         )
+    from tracker.promises.queries import overdue_by_project
+
+    promises = await overdue_by_project(project_ids, today)
     th = thresholds()
-    return {pid: rules.project_signals(ms, today, calendar, th) for pid, ms in by_project.items()}
+    return {
+        pid: rules.project_signals(by_project.get(pid, []), today, calendar, th, overdue_promises=promises.get(pid, ()))
+        for pid in set(by_project) | set(promises)
+    }
 
 
 async def refresh_colours(project_ids: list[int] | None, today: date, calendar: WorkCalendar | None = None) -> int:
@@ -192,7 +198,12 @@ async def _bump_milestone(milestone_id: int, version: int, values: dict[Any, Any
         raise Conflict()
 
 
-async def _after_milestone_change(project_id: int, today: date, calendar: WorkCalendar) -> None:
+async def _after_milestone_change(project_id: int, today: date, calendar: WorkCalendar, milestone_id: int | None = None) -> None:
+    from tracker.promises.queries import recompute_due_dates
+
+    if milestone_id is not None:
+        # Promises due "N working days after this milestone" start (or stop) their clock.
+        await recompute_due_dates(calendar, milestone_id)
     rows = await Milestone.select(Milestone.stage, Milestone.actual_on).where(Milestone.project == project_id)
     stage = rules.derive_stage((r["stage"], r["actual_on"] is not None) for r in rows)
     await Project.update(
@@ -207,7 +218,7 @@ async def mark_milestone_done(milestone: dict, actual_on: date, version: int, us
         MilestoneChange(milestone=milestone["id"], kind="done", to_date=actual_on, user=user_id, at=_now())
     )
     await audit(user_id, "milestone_done", "milestone", milestone["id"], {"actual_on": actual_on, "project": milestone["project"]})
-    await _after_milestone_change(milestone["project"], today, calendar)
+    await _after_milestone_change(milestone["project"], today, calendar, milestone["id"])
 
 
 async def reopen_milestone(milestone: dict, reason: str, version: int, user_id: int, today: date, calendar: WorkCalendar) -> None:
@@ -216,7 +227,7 @@ async def reopen_milestone(milestone: dict, reason: str, version: int, user_id: 
         MilestoneChange(milestone=milestone["id"], kind="reopen", from_date=milestone["actual_on"], reason=reason, user=user_id, at=_now())
     )
     await audit(user_id, "milestone_reopen", "milestone", milestone["id"], {"was_done_on": milestone["actual_on"], "reason": reason})
-    await _after_milestone_change(milestone["project"], today, calendar)
+    await _after_milestone_change(milestone["project"], today, calendar, milestone["id"])
 
 
 async def reschedule_milestone(milestone: dict, new_date: date, reason: str, version: int, user_id: int, today: date, calendar: WorkCalendar) -> None:

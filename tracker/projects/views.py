@@ -15,6 +15,7 @@ from tracker.org.rules import credit_code_error, normalise_credit_code
 from tracker.org.tables import Department, Enterprise, Officer
 from tracker.projects import queries, rules
 from tracker.projects.tables import Project
+from tracker.promises import queries as promise_queries
 from tracker.settings import get_settings, today
 from tracker.web import Form, is_htmx
 
@@ -89,6 +90,7 @@ class ProjectController(Controller):
             "signals": signals,
             "history": await queries.milestone_history(project_id),
             "succession": await liaison.succession(project_id),
+            "promises": promise_queries.annotate(await promise_queries.project_promises(project_id), today(), calendar),
             "pending_handovers": liaison.with_wait(await liaison.pending(project_id=project_id), today(), calendar),
             "colours": await queries.colour_history(project_id),
             "can_edit": can_edit_project(request.user, project),
