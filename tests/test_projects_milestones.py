@@ -15,10 +15,17 @@ def coordinator(as_role):
 
 
 def first_open(colour: str | None = None):
+    """The first active project (of a colour) with an open milestone and no overdue promise, so
+    its colour comes from its milestones alone."""
+    from tracker.promises.queries import overdue_by_project
+
+    promise_red = set(run(overdue_by_project(None, date(2026, 11, 27))))
     query = Project.select().where(Project.status == "active")
     if colour:
         query = query.where(Project.colour == colour)
     for project in run(query.order_by(Project.id)):
+        if project["id"] in promise_red:
+            continue
         m = run(Milestone.select().where(Milestone.project == project["id"], Milestone.actual_on.is_null()).order_by(Milestone.seq).first())
         if m:
             return project, m

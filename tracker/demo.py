@@ -22,6 +22,7 @@ from tracker.liaison.tables import Assignment, Handover
 from tracker.org.tables import Department, Enterprise, Officer
 from tracker.projects import rules
 from tracker.projects.tables import ColourChange, Milestone, MilestoneChange, Project
+from tracker.promises.tables import Promise
 from tracker.workdays import WorkCalendar
 
 ANCHOR = date(2026, 11, 27)  # the "today" the demo was written for
@@ -346,6 +347,77 @@ async def build_demo(today: date = ANCHOR, projects: int = 44, seed: int = 2026)
     await _insert_projects(specs, today, calendar, history_weeks=8)
     await _insert_users(ids)
     await _insert_successions(rng, ids, today)
+    await _insert_promises(rng, ids, today, calendar)
+    from tracker.projects.queries import refresh_colours
+
+    await refresh_colours(None, today, calendar)
+
+
+PROMISES = [
+    ("land", "按合同约定时间完成项目用地“净地”交付", "哈尔滨市自然资源和规划局", None),
+    ("funding", "兑现固定资产投资补贴", "哈尔滨市工业和信息化局", Decimal(800)),
+    ("tax", "落实高新技术企业所得税优惠政策", "哈尔滨市发展和改革委员会", None),
+    ("approvals", "施工许可“拿地即开工”并联审批", "哈尔滨市住房和城乡建设局", None),
+    ("talent", "协调企业高管人才公寓 20 套", "哈尔滨市投资促进局", None),
+    ("infrastructure", "园区道路及管网配套至项目红线", "哈尔滨市住房和城乡建设局", Decimal(1500)),
+]
+
+
+async def _insert_promises(rng: random.Random, ids: dict, today: date, calendar: WorkCalendar) -> None:
+    """Promises in every state: kept on time, kept late, overdue, unfulfillable with a plan, utility
+    connections counted from the start of construction, one disputed by the enterprise."""
+    from tracker.promises import queries as promise_queries
+    from tracker.promises.rules import TEMPLATES
+
+    dept = ids["dept"]
+    coordinator = (await User.select(User.id).where(User.username == "coordinator").first())["id"]
+    projects = await Project.select(Project.id, Project.signed_on, Project.lead_officer).where(Project.status == "active").order_by(Project.id)
+    utility_depts = {"water": "哈尔滨供水集团", "gas": "哈尔滨燃气公司", "heat": "哈尔滨热力公司", "electricity": "国网哈尔滨供电公司"}
+    for i, p in enumerate(projects[:30]):
+        category, content, department, amount = PROMISES[i % len(PROMISES)]
+        promised_on = p["signed_on"]
+        outcome = ["fulfilled_on_time", "fulfilled_late", "in_progress", "in_progress", "unfulfillable", "fulfilled_on_time"][i % 6]
+        if i % 12 == 2:
+            outcome = "overdue"
+        if i % 15 == 5:
+            outcome = "disputed"
+        if outcome in ("overdue", "fulfilled_on_time", "fulfilled_late", "disputed"):
+            due_on = today - timedelta(days=rng.randint(3, 25) if outcome == "overdue" else rng.randint(20, 120))
+        else:
+            due_on = today + timedelta(days=rng.randint(10, 120))
+        due_on = max(due_on, promised_on)
+        pid = await promise_queries.create(
+            promise_queries.NewPromise(p["id"], content, category, "contract", f"第{rng.randint(3, 18)}条", "", dept[department],
+                                       p["lead_officer"], amount, promised_on, "fixed", due_on, None, None, None),
+            coordinator, calendar,
+        )
+        row = await Promise.select().where(Promise.id == pid).first()
+        if outcome in ("fulfilled_on_time", "fulfilled_late", "disputed") and due_on < today:
+            settled = min(due_on - timedelta(days=rng.randint(0, 10)) if outcome != "fulfilled_late" else due_on + timedelta(days=rng.randint(5, 25)), today)
+            settled = max(settled, promised_on)
+            await promise_queries.add_fulfilment(row, settled, "已按约定交付", amount, department, None, coordinator)
+            row = await Promise.select().where(Promise.id == pid).first()
+            await promise_queries.change_status(row, "fulfilled", {"settled_on": settled}, row["version"], coordinator, today)
+            row = await Promise.select().where(Promise.id == pid).first()
+            answer = "disputed" if outcome == "disputed" else "confirmed"
+            await promise_queries.record_answer(row, answer, "实际交付与合同约定不符" if answer == "disputed" else "", row["version"], coordinator, on_behalf=True)
+        elif outcome == "unfulfillable":
+            await promise_queries.change_status(row, "unfulfillable", {
+                "status_reason": "上位规划调整，原定地块不再具备条件", "remedy_plan": "调整至相邻地块并补偿前期费用",
+                "remedy_due_on": today + timedelta(days=rng.randint(20, 90)), "explanation": "",
+            }, row["version"], coordinator, today)
+        elif outcome == "in_progress":
+            await promise_queries.add_fulfilment(row, min(today, promised_on + timedelta(days=30)), "已完成前期对接", None, department, None, coordinator)
+    # Utility connections counted from the start of construction (clock started or not).
+    for p in projects[30:38]:
+        template = TEMPLATES[p["id"] % len(TEMPLATES)]
+        trigger = await Milestone.select(Milestone.id).where(Milestone.project == p["id"], Milestone.stage == template.trigger_stage).first()
+        await promise_queries.create(
+            promise_queries.NewPromise(p["id"], template.content, template.category, "letter", "哈营商函〔2026〕12号", "",
+                                       dept[utility_depts[template.key]], p["lead_officer"], None, p["signed_on"], "after_milestone",
+                                       None, template.due_workdays, template.target_workdays, trigger["id"]),
+            coordinator, calendar,
+        )
 
 
 HANDOVER_NOTES = [
