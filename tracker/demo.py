@@ -409,7 +409,16 @@ async def _insert_promises(rng: random.Random, ids: dict, today: date, calendar:
         elif outcome == "in_progress":
             await promise_queries.add_fulfilment(row, min(today, promised_on + timedelta(days=30)), "已完成前期对接", None, department, None, coordinator)
     # Utility connections counted from the start of construction (clock started or not).
-    for p in projects[30:38]:
+    # ... on projects that have not started construction, or started it in the last few weeks.
+    recent = today - timedelta(days=35)
+    candidates = []
+    for p in projects[30:]:
+        construction = await Milestone.select(Milestone.id, Milestone.actual_on).where(
+            Milestone.project == p["id"], Milestone.stage == "construction"
+        ).first()
+        if construction["actual_on"] is None or construction["actual_on"] >= recent:
+            candidates.append(p)
+    for p in candidates[:8]:
         template = TEMPLATES[p["id"] % len(TEMPLATES)]
         trigger = await Milestone.select(Milestone.id).where(Milestone.project == p["id"], Milestone.stage == template.trigger_stage).first()
         await promise_queries.create(
