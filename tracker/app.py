@@ -27,6 +27,7 @@ from tracker.db import engine, is_sqlite, write_transaction
 from tracker.health import healthz
 from tracker.i18n import N_
 from tracker.liaison.views import CustodyController, HandoverController, OfficerController
+from tracker.meetings.views import ActionItemController, MeetingController
 from tracker.portal.views import PortalController
 from tracker.projects.views import EnterpriseController, ProjectController
 from tracker.promises.views import ProjectPromiseController, PromiseController
@@ -131,6 +132,8 @@ def create_app() -> Litestar:
             ProjectPromiseController,
             PromiseController,
             CalendarController,
+            MeetingController,
+            ActionItemController,
             PortalController,
             healthz,
             create_static_files_router(path="/static", directories=[Path(__file__).parent / "static"]),

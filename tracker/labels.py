@@ -74,6 +74,15 @@ LABELS: dict[str, dict[str, str]] = {
         "heat": N_("Heat connection"),
         "electricity": N_("Electricity connection"),
     },
+    "meeting_status": {"draft": N_("Draft"), "in_progress": N_("In progress"), "closed": N_("Closed")},
+    "agenda_kind": {
+        "carried_action": N_("Carried over"),
+        "red_project": N_("Red project"),
+        "overdue_promise": N_("Overdue promise"),
+        "topic": N_("Topic"),
+    },
+    "attendance": {"present": N_("Present"), "absent": N_("Absent"), "delegate": N_("Delegate")},
+    "action_status": {"open": N_("Open"), "done": N_("Done"), "resolved": N_("Resolved"), "closed_unresolved": N_("Closed, not resolved")},
     "change": {"done": N_("Done"), "reschedule": N_("Rescheduled"), "reopen": N_("Reopened")},
     "signal": {
         "milestone_overdue": N_("%(subject)s is %(workdays)s working days overdue"),

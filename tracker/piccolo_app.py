@@ -16,6 +16,7 @@ APP_CONFIG = AppConfig(
             "tracker.projects.tables",
             "tracker.liaison.tables",
             "tracker.promises.tables",
+            "tracker.meetings.tables",
         ],
         exclude_imported=True,
     ),

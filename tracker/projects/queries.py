@@ -53,13 +53,18 @@ async def signals_for(project_ids: list[int] | None, today: date, calendar: Work
         by_project[row["project"]].append(
             rules.MilestoneState(row["name"], row["stage"], row["planned_on"], row["actual_on"])
         )
-    from tracker.promises.queries import overdue_by_project
+    from tracker.meetings.queries import overdue_by_project as overdue_actions
+    from tracker.promises.queries import overdue_by_project as overdue_promises
 
-    promises = await overdue_by_project(project_ids, today)
+    promises = await overdue_promises(project_ids, today)
+    actions = await overdue_actions(project_ids, today)
     th = thresholds()
     return {
-        pid: rules.project_signals(by_project.get(pid, []), today, calendar, th, overdue_promises=promises.get(pid, ()))
-        for pid in set(by_project) | set(promises)
+        pid: rules.project_signals(
+            by_project.get(pid, []), today, calendar, th,
+            overdue_promises=promises.get(pid, ()), overdue_action_items=actions.get(pid, ()),
+        )
+        for pid in set(by_project) | set(promises) | set(actions)
     }
 
 

@@ -11,6 +11,7 @@ from tracker.auth.roles import CurrentUser, can_edit_project, managers_only, sta
 from tracker.db import Conflict, contains, write_transaction
 from tracker.i18n import N_
 from tracker.liaison import queries as liaison
+from tracker.meetings import queries as meeting_queries
 from tracker.org.rules import credit_code_error, normalise_credit_code
 from tracker.org.tables import Department, Enterprise, Officer
 from tracker.projects import queries, rules
@@ -90,6 +91,7 @@ class ProjectController(Controller):
             "signals": signals,
             "history": await queries.milestone_history(project_id),
             "succession": await liaison.succession(project_id),
+            "decisions": await meeting_queries.project_decisions(project_id),
             "promises": promise_queries.annotate(await promise_queries.project_promises(project_id), today(), calendar),
             "pending_handovers": liaison.with_wait(await liaison.pending(project_id=project_id), today(), calendar),
             "colours": await queries.colour_history(project_id),
