@@ -351,6 +351,9 @@ async def build_demo(today: date = ANCHOR, projects: int = 44, seed: int = 2026)
     from tracker.projects.queries import refresh_colours
 
     await refresh_colours(None, today, calendar)
+    await _insert_meeting(ids, today, calendar)
+
+    await refresh_colours(None, today, calendar)
 
 
 PROMISES = [
@@ -506,3 +509,34 @@ async def generate_projects(n: int, today: date, seed: int = 7) -> None:
         for i, s in enumerate(specs):
             s["name"] += f"·{start + begin + i + 1}"
         await _insert_projects(specs, today, calendar, history_weeks=8)
+
+
+DECISIONS = [
+    ("自然资源和规划局牵头，两周内完成地块调规报批", "完成地块调规报批", "哈尔滨市自然资源和规划局", "高明远"),
+    ("供电公司加快外线工程，园区协调道路开挖许可", "完成电力外线接入", "国网哈尔滨供电公司", "黄子健"),
+    ("发改委协调省级部门，加快项目核准", "取得项目核准批复", "哈尔滨市发展和改革委员会", "马晓东"),
+]
+
+
+async def _insert_meeting(ids: dict, today: date, calendar: WorkCalendar) -> None:
+    """Last week's meeting, closed, with decisions and action items (one done, one overdue)."""
+    from tracker.meetings import queries as meeting_queries
+    from tracker.meetings.tables import AgendaItem, Meeting
+
+    users = {u["username"]: u["id"] for u in await User.select(User.id, User.username)}
+    officer = ids["officer"]
+    held_on = calendar.next_workday(today - timedelta(days=7))
+    meeting_id = await meeting_queries.create_meeting(
+        held_on, officer["孙丽娟"], "市投促局三楼会议室", [officer[n] for n in ("王立新", "刘雪婷", "陈浩然", "高明远", "马晓东")],
+        [ids["dept"]["哈尔滨市自然资源和规划局"], ids["dept"]["国网哈尔滨供电公司"]], users["coordinator"], held_on,
+    )
+    meeting = await Meeting.select().where(Meeting.id == meeting_id).first()
+    items = await AgendaItem.select().where(AgendaItem.meeting == meeting_id, AgendaItem.project.is_not_null()).order_by(AgendaItem.position)
+    for n, (item, (decision, task, department, owner)) in enumerate(zip(items, DECISIONS)):
+        await AgendaItem.update({AgendaItem.discussion: "企业反映手续推进缓慢，影响开工。", AgendaItem.decision: decision}).where(AgendaItem.id == item["id"])
+        due_on = calendar.add_workdays(held_on, 3 if n == 0 else 15)
+        action_id = await meeting_queries.add_action_item(meeting, item, task, ids["dept"][department], officer[owner], due_on, users["coordinator"])
+        if n == 2:
+            action = await meeting_queries.ActionItem.select().where(meeting_queries.ActionItem.id == action_id).first()
+            await meeting_queries.mark_done(action, "省发改委已出具核准批复", "resolved", action["version"], users["coordinator"], today)
+    await Meeting.update({Meeting.status: "closed", Meeting.closed_at: datetime.combine(held_on, datetime.min.time(), UTC)}).where(Meeting.id == meeting_id)

@@ -40,7 +40,13 @@ async def open_work_snapshot(project_id: int) -> dict:
     promises = await Promise.select(Promise.content, Promise.status, Promise.due_on).where(
         Promise.project == project_id, Promise.status.is_in(list(OPEN_STATUSES))
     ).order_by(Promise.id)
+    from tracker.meetings.tables import ActionItem
+
+    actions = await ActionItem.select(ActionItem.task, ActionItem.due_on, ActionItem.owner_officer.name.as_alias("owner")).where(
+        ActionItem.project == project_id, ActionItem.status == "open"
+    ).order_by(ActionItem.due_on)
     return {
+        "open_action_items": [{"task": a["task"], "due_on": a["due_on"].isoformat(), "owner": a["owner"]} for a in actions],
         "open_milestones": [{"name": m["name"], "planned_on": m["planned_on"].isoformat()} for m in milestones],
         "open_promises": [
             {"content": p["content"], "status": p["status"], "due_on": p["due_on"].isoformat() if p["due_on"] else None}
