@@ -29,6 +29,14 @@ def translator(request: Request):
     return _
 
 
+def int_or_none(value: str | None) -> int | None:
+    """A query parameter as an int, or None when absent or malformed (old bookmarks still open)."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 

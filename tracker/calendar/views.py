@@ -13,7 +13,7 @@ from tracker.calendar.tables import CalendarDay
 from tracker.db import write_transaction
 from tracker.i18n import N_
 from tracker.settings import today
-from tracker.web import Form
+from tracker.web import Form, int_or_none
 from tracker.workdays import published_years
 
 
@@ -33,7 +33,7 @@ class CalendarController(Controller):
     @get("/")
     async def index(self, request: Request) -> Template:
         changed = request.query_params.get("changed")
-        return Template("calendar/index.html", context=await self._context({}, {}, int(changed) if changed and changed.isdigit() else None))
+        return Template("calendar/index.html", context=await self._context({}, {}, int_or_none(changed)))
 
     @post("/")
     async def add(self, request: Request) -> Response:

@@ -18,7 +18,7 @@ from tracker.org.tables import Department, Officer
 from tracker.projects import queries as project_queries
 from tracker.projects.tables import Project
 from tracker.settings import today
-from tracker.web import Form, is_htmx, safe_next
+from tracker.web import Form, int_or_none, is_htmx, safe_next
 
 CONFLICT = N_("Someone else changed this since you opened the page. The current values are shown; please check and try again.")
 # Staff who write minutes: everyone but leaders, who read.
@@ -253,9 +253,8 @@ class ActionItemController(Controller):
     async def board(self, request: Request) -> Template:
         q = request.query_params
 
-        def as_int(name):
-            v = q.get(name)
-            return int(v) if v and v.isdigit() else None
+        def as_int(name: str) -> int | None:
+            return int_or_none(q.get(name))
 
         query = ActionItem.select(*queries.ACTION_COLUMNS).order_by(ActionItem.status, ascending=False).order_by(ActionItem.due_on)
         for name, column in (("owner", ActionItem.owner_officer), ("department", ActionItem.owner_department), ("project", ActionItem.project)):

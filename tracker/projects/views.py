@@ -18,14 +18,7 @@ from tracker.projects import queries, rules
 from tracker.projects.tables import Project
 from tracker.promises import queries as promise_queries
 from tracker.settings import get_settings, today
-from tracker.web import Form, is_htmx
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+from tracker.web import Form, int_or_none, is_htmx
 
 
 def parse_filter(request: Request) -> queries.ProjectFilter:
@@ -36,12 +29,12 @@ def parse_filter(request: Request) -> queries.ProjectFilter:
         q=(q.get("q") or "").strip()[:100],
         stage=q.get("stage", "") if q.get("stage") in rules.STAGES else "",
         colour=q.get("colour", "") if q.get("colour") in rules.COLOURS else "",
-        area=_int_or_none(q.get("area")),
+        area=int_or_none(q.get("area")),
         industry=q.get("industry", "") if q.get("industry") in rules.INDUSTRIES else "",
-        lead=_int_or_none(q.get("lead")),
+        lead=int_or_none(q.get("lead")),
         status=status if status in rules.PROJECT_STATUSES or status == "" else "active",
         handover="pending" if q.get("handover") == "pending" else "",
-        page=_int_or_none(q.get("page")) or 1,
+        page=int_or_none(q.get("page")) or 1,
     )
 
 
@@ -230,7 +223,7 @@ class ProjectController(Controller):
         departments = await Department.select(Department.id, Department.name, Department.kind, Department.parent).where(
             Department.active == True  # noqa: E712
         ).order_by(Department.kind).order_by(Department.name)
-        enterprise_id = _int_or_none(values.get("enterprise_id"))
+        enterprise_id = int_or_none(values.get("enterprise_id"))
         enterprises = await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.credit_code).order_by(
             Enterprise.id, ascending=False
         ).limit(50)

@@ -14,7 +14,7 @@ from tracker.projects import queries as project_queries
 from tracker.projects.tables import Milestone, Project
 from tracker.promises import queries, rules
 from tracker.settings import get_settings, today
-from tracker.web import Form
+from tracker.web import Form, int_or_none
 
 CONFLICT = N_("Someone else changed this since you opened the page. The current values are shown; please check and try again.")
 
@@ -118,10 +118,7 @@ class PromiseController(Controller):
         q = request.query_params
 
         def as_int(name: str) -> int | None:
-            try:
-                return int(q.get(name) or "") if q.get(name) else None
-            except ValueError:
-                return None
+            return int_or_none(q.get(name))
 
         f = queries.RegisterFilter(
             department=as_int("department"), category=q.get("category") if q.get("category") in rules.CATEGORIES else "",
