@@ -3,6 +3,8 @@
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from tracker.i18n import N_
+
 
 def engine():
     return engine_finder()
@@ -23,6 +25,11 @@ def write_transaction():
 
 class Conflict(Exception):
     """Someone else changed the object since the form was loaded (optimistic lock)."""
+
+
+CONFLICT_MESSAGE = N_(
+    "Someone else changed this since you opened the page. The current values are shown; please check and try again."
+)
 
 
 def contains(column, text: str):

@@ -7,7 +7,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Response, Template
 
 from tracker.auth.roles import CurrentUser, managers_only, staff_only
-from tracker.db import Conflict, write_transaction
+from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
 from tracker.liaison import queries, rules
 from tracker.liaison.tables import Assignment, Handover
@@ -15,8 +15,6 @@ from tracker.org.tables import Officer
 from tracker.projects import queries as project_queries
 from tracker.settings import get_settings, today
 from tracker.web import Form
-
-CONFLICT = N_("Someone else changed this since you opened the page. The current values are shown; please check and try again.")
 
 
 class HandoverController(Controller):
@@ -69,7 +67,7 @@ class HandoverController(Controller):
             except queries.Refused as refused:
                 errors["to_officer" if "reason" not in refused.args[0] else "reason"] = refused.args[0]
             except Conflict:
-                errors["form"] = CONFLICT
+                errors["form"] = CONFLICT_MESSAGE
         context = await self._context(project_id, role or "lead_officer", dict(form.data), errors)
         if "form" in errors:
             context["values"]["version"] = context["project"]["version"]
@@ -178,7 +176,7 @@ class OfficerController(Controller):
             except queries.Refused as refused:
                 errors["form"] = refused.args[0]
             except Conflict:
-                errors["form"] = CONFLICT
+                errors["form"] = CONFLICT_MESSAGE
         return Template("liaison/depart.html", context=await self._depart_context(officer_id, dict(data), errors), status_code=422)
 
     @post("/{officer_id:int}/deactivate", guards=[managers_only])

@@ -165,7 +165,7 @@ async def overdue_by_project(project_ids: list[int] | None, today: date) -> dict
     return out
 
 
-async def project_decisions(project_id: int) -> list[dict]:
+async def project_decisions(project_id: int, today: date) -> list[dict]:
     """Agenda items about a project with their decisions and action items, newest meeting first."""
     items = await AgendaItem.select(
         AgendaItem.id, AgendaItem.meeting, AgendaItem.title, AgendaItem.decision, AgendaItem.meeting.held_on.as_alias("held_on")
@@ -173,6 +173,7 @@ async def project_decisions(project_id: int) -> list[dict]:
     actions = await ActionItem.select(*ACTION_COLUMNS).where(ActionItem.project == project_id).order_by(ActionItem.id)
     by_item: dict[int, list] = defaultdict(list)
     for a in actions:
+        a["overdue"] = rules.is_overdue(a["status"], a["due_on"], today)
         by_item[a["agenda_item"]].append(a)
     out = []
     for i in items:

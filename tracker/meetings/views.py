@@ -10,7 +10,7 @@ from litestar.response import Redirect, Response, Template
 
 from tracker.audit.record import audit
 from tracker.auth.roles import CurrentUser, allow, managers_only, staff_only
-from tracker.db import Conflict, write_transaction
+from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
 from tracker.meetings import queries, rules
 from tracker.meetings.tables import ActionItem, Addendum, AgendaItem, Attendee, Meeting
@@ -20,7 +20,6 @@ from tracker.projects.tables import Project
 from tracker.settings import today
 from tracker.web import Form, int_or_none, is_htmx, safe_next
 
-CONFLICT = N_("Someone else changed this since you opened the page. The current values are shown; please check and try again.")
 # Staff who write minutes: everyone but leaders, who read.
 minute_takers = allow("admin", "coordinator", "officer")
 
@@ -120,7 +119,7 @@ class MeetingController(Controller):
             async with write_transaction():
                 await queries.change_status(meeting, new, version, request.user.id)
         except Conflict:
-            return await self._refuse(request, meeting_id, {"form": CONFLICT}, 409)
+            return await self._refuse(request, meeting_id, {"form": CONFLICT_MESSAGE}, 409)
         return self._back(request, meeting_id, "top")
 
     @post("/{meeting_id:int}/items", guards=[managers_only])
@@ -312,5 +311,5 @@ class ActionItemController(Controller):
                 if action["project"]:
                     await project_queries.refresh_colours([action["project"]], today())
         except Conflict:
-            return Template("errors/error.html", context={"status": 409, "message": CONFLICT}, status_code=409)
+            return Template("errors/error.html", context={"status": 409, "message": CONFLICT_MESSAGE}, status_code=409)
         return Redirect(safe_next((await request.form()).get("next"), "/action-items"))

@@ -16,8 +16,9 @@ class PortalController(Controller):
     @get("/")
     async def index(self, request: Request) -> Template:
         user: CurrentUser = request.user
-        ids = [r["id"] for r in await Project.select(Project.id).where(Project.enterprise == user.enterprise_id).order_by(Project.signed_on, ascending=False)]
-        projects = [await queries.get_project(i) for i in ids]
+        projects = await queries.project_details().where(Project.enterprise == user.enterprise_id).order_by(
+            Project.signed_on, ascending=False
+        )
         return Template("portal/index.html", context={"projects": projects, "stages": rules.STAGES})
 
     @get("/projects/{project_id:int}")

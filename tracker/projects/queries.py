@@ -362,8 +362,9 @@ async def officer_choices(leaders: bool | None = None) -> list[dict]:
 # --- one project ---------------------------------------------------------------------------
 
 
-async def get_project(project_id: int) -> dict | None:
-    return await Project.select(
+def project_details():
+    """A project with the names of everyone and everything it refers to."""
+    return Project.select(
         *Project.all_columns(),
         Project.enterprise.name.as_alias("enterprise_name"),
         Project.enterprise.credit_code.as_alias("enterprise_code"),
@@ -378,7 +379,11 @@ async def get_project(project_id: int) -> dict | None:
         Project.lead_officer.phone.as_alias("lead_phone"),
         Project.lead_officer.email.as_alias("lead_email"),
         Project.lead_officer.department.name.as_alias("lead_department_name"),
-    ).where(Project.id == project_id).first()
+    )
+
+
+async def get_project(project_id: int) -> dict | None:
+    return await project_details().where(Project.id == project_id).first()
 
 
 async def project_milestones(project_id: int) -> list[dict]:

@@ -8,7 +8,7 @@ from litestar.response import Redirect, Response, Template
 
 from tracker.audit.record import audit
 from tracker.auth.roles import CurrentUser, can_edit_project, managers_only, staff_only
-from tracker.db import Conflict, contains, write_transaction
+from tracker.db import CONFLICT_MESSAGE, Conflict, contains, write_transaction
 from tracker.i18n import N_
 from tracker.liaison import queries as liaison
 from tracker.meetings import queries as meeting_queries
@@ -84,7 +84,7 @@ class ProjectController(Controller):
             "signals": signals,
             "history": await queries.milestone_history(project_id),
             "succession": await liaison.succession(project_id),
-            "decisions": await meeting_queries.project_decisions(project_id),
+            "decisions": await meeting_queries.project_decisions(project_id, today()),
             "promises": promise_queries.annotate(await promise_queries.project_promises(project_id), today(), calendar),
             "pending_handovers": liaison.with_wait(await liaison.pending(project_id=project_id), today(), calendar),
             "colours": await queries.colour_history(project_id),
@@ -303,8 +303,6 @@ class ProjectController(Controller):
             )
         return Redirect(f"/projects/{project_id}")
 
-
-CONFLICT_MESSAGE = N_("Someone else changed this since you opened the page. The current values are shown; please check and try again.")
 
 
 class EnterpriseController(Controller):

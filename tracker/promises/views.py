@@ -7,7 +7,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Response, Template
 
 from tracker.auth.roles import CurrentUser, can_edit_project, staff_only
-from tracker.db import Conflict, write_transaction
+from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
 from tracker.org.tables import Department, Officer
 from tracker.projects import queries as project_queries
@@ -15,8 +15,6 @@ from tracker.projects.tables import Milestone, Project
 from tracker.promises import queries, rules
 from tracker.settings import get_settings, today
 from tracker.web import Form, int_or_none
-
-CONFLICT = N_("Someone else changed this since you opened the page. The current values are shown; please check and try again.")
 
 
 def may_edit(user: CurrentUser, project: dict, promise: dict | None = None) -> bool:
@@ -229,7 +227,7 @@ class PromiseController(Controller):
                 await queries.change_status(promise, new, fields, version, request.user.id, today())
                 await project_queries.refresh_colours([promise["project"]], today())
         except Conflict:
-            return await self._refused(request, promise_id, data, {"form": CONFLICT}, 409)
+            return await self._refused(request, promise_id, data, {"form": CONFLICT_MESSAGE}, 409)
         return Redirect(f"/promises/{promise_id}")
 
     @post("/{promise_id:int}/answer")
@@ -251,7 +249,7 @@ class PromiseController(Controller):
                 await queries.record_answer(promise, answer, reason, version, request.user.id, on_behalf=True)
                 await project_queries.refresh_colours([promise["project"]], today())
         except Conflict:
-            return await self._refused(request, promise_id, data, {"form": CONFLICT}, 409)
+            return await self._refused(request, promise_id, data, {"form": CONFLICT_MESSAGE}, 409)
         return Redirect(f"/promises/{promise_id}")
 
 
