@@ -29,6 +29,7 @@ else:
     _SQLITE_TEMPLATE = _TMP / "template.sqlite"
     os.environ["DATABASE_URL"] = f"sqlite:///{_SQLITE_TEST}"
 os.environ["TRACKER_TODAY"] = TODAY
+os.environ["TRACKER_UPLOAD_DIR"] = str(_TMP / "uploads")
 os.environ["TRACKER_DB_POOL_SIZE"] = "0"
 os.environ["SECRET_KEY"] = "ab" * 32
 os.environ["PICCOLO_CONF"] = "piccolo_conf"

@@ -28,9 +28,11 @@ from tracker.health import healthz
 from tracker.i18n import N_
 from tracker.liaison.views import CustodyController, HandoverController, OfficerController
 from tracker.meetings.views import ActionItemController, MeetingController
+from tracker.portal.accounts import PortalAccountController
 from tracker.portal.views import PortalController
 from tracker.projects.views import EnterpriseController, ProjectController
 from tracker.promises.views import ProjectPromiseController, PromiseController
+from tracker.requests.views import PortalRequestController, RequestController
 from tracker.settings import ROOT, get_settings, today
 from tracker.web import TEMPLATE_CALLABLES, from_json, is_htmx, translator
 
@@ -135,6 +137,9 @@ def create_app() -> Litestar:
             MeetingController,
             ActionItemController,
             PortalController,
+            PortalAccountController,
+            PortalRequestController,
+            RequestController,
             healthz,
             create_static_files_router(path="/static", directories=[Path(__file__).parent / "static"]),
         ],
@@ -154,4 +159,8 @@ def create_app() -> Litestar:
             Exception: on_server_error,
         },
         lifespan=[lifespan],
+        # A server-rendered app: no API schema to publish (it would list every route to anyone logged in).
+        openapi_config=None,
+        # Room for the attachments of one request (each file is also checked on its own).
+        request_max_body_size=settings.upload_max_bytes * settings.upload_max_files + 1024 * 1024,
     )

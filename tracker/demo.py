@@ -352,6 +352,7 @@ async def build_demo(today: date = ANCHOR, projects: int = 44, seed: int = 2026)
 
     await refresh_colours(None, today, calendar)
     await _insert_meeting(ids, today, calendar)
+    await _insert_requests(ids, today, calendar)
 
     await refresh_colours(None, today, calendar)
 
@@ -540,3 +541,91 @@ async def _insert_meeting(ids: dict, today: date, calendar: WorkCalendar) -> Non
             action = await meeting_queries.ActionItem.select().where(meeting_queries.ActionItem.id == action_id).first()
             await meeting_queries.mark_done(action, "省发改委已出具核准批复", "resolved", action["version"], users["coordinator"], today)
     await Meeting.update({Meeting.status: "closed", Meeting.closed_at: datetime.combine(held_on, datetime.min.time(), UTC)}).where(Meeting.id == meeting_id)
+
+
+# (enterprise index, working days ago raised, category, description, the story after raising)
+REQUESTS = [
+    (0, 12, "utilities", "厂区 10kV 临时用电尚未接入，影响设备调试，请协调供电公司加快办理。", "solved"),
+    (0, 6, "approvals", "环评批复材料已提交两周，请帮助了解审批进度。", "closed"),
+    (0, 1, "talent", "希望协调 5 名研发人员子女在园区附近学校入学。", "new"),
+    (1, 9, "land", "项目用地红线内仍有一处临时建筑未拆除，影响场地平整。", "dispatched"),
+    (1, 20, "financing", "申请园区产业基金配套贷款贴息，材料已多次补正仍未获答复。", "escalated"),
+    (2, 15, "policy", "高新技术企业认定后的研发费用加计扣除政策如何申报？", "solved_second"),
+    (3, 4, "complaint", "项目周边道路夜间施工噪声扰民，企业被投诉，请协调。", "acknowledged"),
+    (4, 18, "utilities", "天然气接驳报装流程较长，请协调燃气公司提前介入。", "solved"),
+]
+
+
+def _workdays_before(calendar: WorkCalendar, day: date, n: int) -> date:
+    while n > 0:
+        day -= timedelta(days=1)
+        n -= calendar.is_workday(day)
+    return day
+
+
+async def _insert_requests(ids: dict, today: date, calendar: WorkCalendar) -> None:
+    """Enterprise requests in every state, and one fulfilment waiting for the demo enterprise to confirm."""
+    from tracker.promises import queries as promise_queries
+    from tracker.requests import queries as request_queries
+    from tracker.requests.tables import EnterpriseRequest
+
+    users = {u["username"]: u["id"] for u in await User.select(User.id, User.username)}
+    by_officer = {u["officer"]: u["id"] for u in await User.select(User.id, User.officer).where(User.officer.is_not_null())}
+    departments = ids["dept"]
+    for index, ago, category, description, story in REQUESTS:
+        enterprise = ids["enterprise"][ENTERPRISE_NAMES[index]]
+        project = await Project.select(Project.id, Project.enterprise, Project.lead_officer, Project.status).where(
+            Project.enterprise == enterprise, Project.status == "active").order_by(Project.id).first()
+        raised_on = _workdays_before(calendar, today, ago)
+        enterprise_user = users["enterprise"] if index == 0 else users["enterprise2"] if index == 1 else None
+        request_id = await request_queries.raise_request(project, category, description, [], enterprise_user or users["coordinator"],
+                                                         enterprise_user is None, raised_on, calendar)
+        staff = by_officer.get(project["lead_officer"], users["coordinator"])
+
+        async def act(action: str, text: str = "", department: int | None = None, on: date = raised_on) -> None:
+            req = await request_queries.get(request_id, on)
+            await request_queries.staff_action(req, action, text, department, req["version"], staff, on)
+
+        async def feedback(solved: bool, rating: int, comment: str, on: date) -> None:
+            req = await request_queries.get(request_id, on)
+            await request_queries.give_feedback(req, solved, rating, comment, req["version"], enterprise_user or users["coordinator"], on, calendar)
+
+        step = lambda n: calendar.add_workdays(raised_on, n)  # noqa: E731
+        if story == "new":
+            continue
+        await act("acknowledge", on=step(1) if story != "escalated" else step(2))
+        if story == "acknowledged":
+            continue
+        if story == "dispatched":
+            await act("dispatch", "请区征收办协调拆除", departments["哈尔滨市自然资源和规划局"], step(2))
+            continue
+        if story == "escalated":
+            for round_ in range(3):
+                start = step(1 + round_ * 5)
+                await act("close", "已转园区金融服务中心办理", on=start)
+                await feedback(False, 2, "仍未收到贴息答复", calendar.add_workdays(start, 1))
+            continue
+        await act("reply", "已与相关部门对接，正在办理。", on=step(2))
+        await act("close", "已办结：相关部门已完成办理并书面告知企业。", on=step(4))
+        if story == "closed":
+            continue
+        if story == "solved_second":
+            await feedback(False, 2, "答复过于笼统，仍不清楚申报口径", step(5))
+            await act("reply", "已约税务专管员上门辅导。", on=step(6))
+            await act("close", "税务专管员已现场辅导，企业完成申报。", on=step(8))
+            await feedback(True, 4, "上门辅导很有帮助", step(9))
+            continue
+        await feedback(True, 5, "办理及时，非常满意", step(5))
+    # A fulfilment the demo enterprise has yet to confirm.
+    own = await Project.select(Project.id, Project.lead_officer, Project.signed_on).where(
+        Project.enterprise == ids["enterprise"][ENTERPRISE_NAMES[0]], Project.status == "active").order_by(Project.id).first()
+    coordinator = users["coordinator"]
+    pid = await promise_queries.create(promise_queries.NewPromise(
+        own["id"], "协助办理外籍技术人员工作许可 3 人", "talent", "meeting", "周例会", "", departments["哈尔滨市投资促进局"],
+        own["lead_officer"], None, own["signed_on"], "fixed", today + timedelta(days=10), None, None, None), coordinator, calendar)
+    row = await Promise.select().where(Promise.id == pid).first()
+    delivered = _workdays_before(calendar, today, 2)
+    await promise_queries.add_fulfilment(row, delivered, "3 名外籍技术人员工作许可已全部获批", None, "哈尔滨市投资促进局", None, coordinator)
+    row = await Promise.select().where(Promise.id == pid).first()
+    await promise_queries.change_status(row, "fulfilled", {"settled_on": delivered}, row["version"], coordinator, today)
+    assert await EnterpriseRequest.count() == len(REQUESTS)

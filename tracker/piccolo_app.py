@@ -17,6 +17,7 @@ APP_CONFIG = AppConfig(
             "tracker.liaison.tables",
             "tracker.promises.tables",
             "tracker.meetings.tables",
+            "tracker.requests.tables",
         ],
         exclude_imported=True,
     ),

@@ -37,6 +37,13 @@ class Settings:
     # PostgreSQL connection pool per app server; 0 opens a connection per query (tests do, as
     # they query from another event loop than the app's).
     db_pool_size: int
+    # Enterprise requests (DESIGN §3): deadlines in working days, escalation, attachments.
+    request_ack_workdays: int
+    request_answer_workdays: int
+    request_escalate_reopens: int
+    upload_dir: Path
+    upload_max_bytes: int
+    upload_max_files: int
 
 
 def _int(name: str, default: int) -> int:
@@ -77,6 +84,13 @@ def get_settings() -> Settings:
         today_override=date.fromisoformat(today) if today else None,
         secure_cookies=os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1",
         db_pool_size=_int("TRACKER_DB_POOL_SIZE", 20),
+        request_ack_workdays=_int("TRACKER_REQUEST_ACK_WORKDAYS", 1),
+        request_answer_workdays=_int("TRACKER_REQUEST_ANSWER_WORKDAYS", 5),
+        request_escalate_reopens=_int("TRACKER_REQUEST_ESCALATE_REOPENS", 3),
+        # Outside the web root; files are served only through permission-checked routes.
+        upload_dir=Path(os.environ.get("TRACKER_UPLOAD_DIR") or VAR / "uploads"),
+        upload_max_bytes=_int("TRACKER_UPLOAD_MAX_BYTES", 5 * 1024 * 1024),
+        upload_max_files=_int("TRACKER_UPLOAD_MAX_FILES", 5),
     )
 
 

@@ -5,6 +5,8 @@ from tracker.auth.roles import CurrentUser
 from tracker.liaison import queries as liaison
 from tracker.projects import queries, rules
 from tracker.projects.tables import Project
+from tracker.promises import queries as promise_queries
+from tracker.requests import queries as request_queries
 from tracker.settings import today
 
 
@@ -39,5 +41,10 @@ class DashboardController(Controller):
                 "mine": mine,
                 "waiting_for_me": liaison.with_wait(await liaison.pending(to_officer=user.officer_id), now, calendar) if user.officer_id else [],
                 "pending_all": liaison.with_wait(await liaison.pending(), now, calendar) if user.is_manager else [],
+                "disputed": await promise_queries.disputed(user.officer_id) if user.officer_id else [],
+                "my_requests": await request_queries.listing(
+                    request_queries.InboxFilter(status="open", responder=user.officer_id), now) if user.officer_id else [],
+                "escalated": await request_queries.listing(
+                    request_queries.InboxFilter(status="open", escalated=True), now) if user.is_manager else [],
             },
         )

@@ -45,7 +45,10 @@ async def open_work_snapshot(project_id: int) -> dict:
     actions = await ActionItem.select(ActionItem.task, ActionItem.due_on, ActionItem.owner_officer.name.as_alias("owner")).where(
         ActionItem.project == project_id, ActionItem.status == "open"
     ).order_by(ActionItem.due_on)
+    from tracker.requests.queries import open_for_snapshot
+
     return {
+        "open_requests": await open_for_snapshot(project_id),
         "open_action_items": [{"task": a["task"], "due_on": a["due_on"].isoformat(), "owner": a["owner"]} for a in actions],
         "open_milestones": [{"name": m["name"], "planned_on": m["planned_on"].isoformat()} for m in milestones],
         "open_promises": [
@@ -103,6 +106,10 @@ async def hand_over(
     await Assignment.insert(
         Assignment(project=project_id, role=role, officer=to_officer, started_on=today, active=True, started_by_handover=handover_id)
     )
+    if role == "lead_officer":
+        from tracker.requests.queries import move_to_successor
+
+        await move_to_successor(project_id, to_officer)
     await audit(user_id, "handover", "project", project_id, {"role": role, "from": current, "to": to_officer, "reason": reason, "handover": handover_id})
     return handover_id
 

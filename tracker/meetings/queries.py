@@ -65,6 +65,10 @@ async def proposed_agenda(today: date) -> list[dict]:
     overdue = [r for r in await promise_queries.register(promise_queries.RegisterFilter(overdue=True), today, await _calendar()) if r["overdue"]]
     for p in overdue:
         items.append({"kind": "overdue_promise", "title": p["content"], "project": p["project"], "promise": p["id"]})
+    from tracker.requests.queries import overdue as overdue_requests
+
+    for r in await overdue_requests(today):
+        items.append({"kind": "overdue_request", "title": f"{r['enterprise_name']}: {r['description'][:60]}", "project": r["project"]})
     return items
 
 

@@ -431,6 +431,18 @@ async def due_soon(today: date, until: date, limit: int = 50) -> list[dict]:
     )
 
 
+async def next_milestones(project_ids: list[int], per_project: int = 2) -> dict[int, list[dict]]:
+    """The next open milestones of each project, in plan order."""
+    rows = await Milestone.select(Milestone.project, Milestone.name, Milestone.planned_on, Milestone.provisional).where(
+        Milestone.project.is_in(project_ids or [0]), Milestone.actual_on.is_null()
+    ).order_by(Milestone.project).order_by(Milestone.seq)
+    out: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        if len(out[r["project"]]) < per_project:
+            out[r["project"]].append(r)
+    return out
+
+
 async def newest_signings(limit: int = 8) -> list[dict]:
     return await Project.select(*LIST_COLUMNS).order_by(Project.signed_on, ascending=False).order_by(Project.id, ascending=False).limit(limit)
 

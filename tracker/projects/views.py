@@ -17,6 +17,7 @@ from tracker.org.tables import Department, Enterprise, Officer
 from tracker.projects import queries, rules
 from tracker.projects.tables import Project
 from tracker.promises import queries as promise_queries
+from tracker.requests import queries as request_queries
 from tracker.settings import get_settings, today
 from tracker.web import Form, int_or_none, is_htmx
 
@@ -85,6 +86,7 @@ class ProjectController(Controller):
             "history": await queries.milestone_history(project_id),
             "succession": await liaison.succession(project_id),
             "decisions": await meeting_queries.project_decisions(project_id, today()),
+            "requests": await request_queries.listing(request_queries.InboxFilter(project=project_id), today()),
             "promises": promise_queries.annotate(await promise_queries.project_promises(project_id), today(), calendar),
             "pending_handovers": liaison.with_wait(await liaison.pending(project_id=project_id), today(), calendar),
             "colours": await queries.colour_history(project_id),

@@ -198,3 +198,12 @@ async def register(f: RegisterFilter, today: date, calendar: WorkCalendar) -> li
 
 def facts(rows: list[dict]) -> list[rules.PromiseFacts]:
     return [rules.PromiseFacts(r["department"], r["status"], r["due_on"], r["remedy_due_on"], r["settled_on"], r["answer"]) for r in rows]
+
+
+async def disputed(lead_officer: int | None = None) -> list[dict]:
+    """Fulfilments the enterprise disputed and staff have not yet settled again: the lead officer's
+    dashboard shows them until a new fulfilment is countersigned."""
+    query = Promise.select(*PROMISE_COLUMNS).where(Promise.answer == "disputed").order_by(Promise.answered_at, ascending=False)
+    if lead_officer is not None:
+        query = query.where(Promise.project.lead_officer == lead_officer)
+    return await query

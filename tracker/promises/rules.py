@@ -111,6 +111,9 @@ def answer_effect(status: str, answer: str) -> str:
     return "in_progress" if answer == "disputed" else status
 
 
+ALREADY_ANSWERED = N_("This fulfilment has already been answered.")
+
+
 def check_answer(status: str, answer: str, reason: str) -> tuple[str, str] | None:
     if status not in ("fulfilled", "partial"):
         return "answer", N_("Only a fulfilled or partially fulfilled promise can be confirmed or disputed.")
