@@ -4,7 +4,7 @@ agenda and the briefings. Writes are called inside a write transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime, time
 
 from tracker.audit.record import audit
 from tracker.db import Conflict
@@ -13,7 +13,7 @@ from tracker.projects.tables import Project
 from tracker.requests import rules
 from tracker.requests.files import new_stored_name, path_for
 from tracker.requests.tables import Attachment, EnterpriseRequest, RequestEvent
-from tracker.settings import get_settings
+from tracker.settings import TIMEZONE, get_settings
 from tracker.workdays import WorkCalendar
 
 R = EnterpriseRequest
@@ -30,8 +30,10 @@ COLUMNS = (
 )
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+def _at(day: date) -> datetime:
+    """Now, or, for a write dated another day (the demo builds weeks of history), that day's morning."""
+    now = datetime.now(TIMEZONE)
+    return now if now.date() == day else datetime.combine(day, time(9, 30), TIMEZONE)
 
 
 def annotate(rows: list[dict], today: date) -> list[dict]:
@@ -49,18 +51,18 @@ class Upload:
     content: bytes
 
 
-async def _store(request_id: int, uploads: list[Upload], user_id: int) -> None:
+async def _store(request_id: int, uploads: list[Upload], user_id: int, today: date) -> None:
     directory = get_settings().upload_dir
     directory.mkdir(parents=True, exist_ok=True)
     for u in uploads:
         stored = new_stored_name()
         await Attachment.insert(Attachment(request=request_id, filename=u.filename, stored_name=stored, content_type=u.content_type,
-                                           size=len(u.content), uploaded_by=user_id, uploaded_at=_now()))
+                                           size=len(u.content), uploaded_by=user_id, uploaded_at=_at(today)))
         path_for(directory, stored).write_bytes(u.content)
 
 
-async def _event(request_id: int, kind: str, user_id: int | None, text: str = "", department: int | None = None) -> None:
-    await RequestEvent.insert(RequestEvent(request=request_id, kind=kind, text=text, department=department, user=user_id, at=_now()))
+async def _event(request_id: int, kind: str, user_id: int | None, today: date, text: str = "", department: int | None = None) -> None:
+    await RequestEvent.insert(RequestEvent(request=request_id, kind=kind, text=text, department=department, user=user_id, at=_at(today)))
 
 
 async def raise_request(project: dict, category: str, description: str, uploads: list[Upload], user_id: int, on_behalf: bool,
@@ -69,12 +71,12 @@ async def raise_request(project: dict, category: str, description: str, uploads:
     ack_due, answer_due = rules.deadlines(today, calendar, s.request_ack_workdays, s.request_answer_workdays)
     row = await R.insert(R(
         project=project["id"], enterprise=project["enterprise"], category=category, description=description,
-        responder=project["lead_officer"], raised_by=user_id, raised_on_behalf=on_behalf, raised_at=_now(), raised_on=today,
+        responder=project["lead_officer"], raised_by=user_id, raised_on_behalf=on_behalf, raised_at=_at(today), raised_on=today,
         round_started_on=today, ack_due_on=ack_due, answer_due_on=answer_due,
     )).returning(R.id)
     request_id = row[0]["id"]
-    await _event(request_id, "raised_on_behalf" if on_behalf else "raised", user_id, description)
-    await _store(request_id, uploads, user_id)
+    await _event(request_id, "raised_on_behalf" if on_behalf else "raised", user_id, today, description)
+    await _store(request_id, uploads, user_id, today)
     await audit(user_id, "request_raise", "request", request_id, {
         "project": project["id"], "category": category, "on_behalf": on_behalf, "attachments": len(uploads)})
     return request_id
@@ -97,7 +99,7 @@ async def staff_action(req: dict, action: str, text: str, department: int | None
     if action == "close":
         values.update({R.closed_on: today, R.resolution: text, R.solved: None, R.satisfaction: None, R.feedback: ""})
     await _update(req["id"], version, values)
-    await _event(req["id"], action, user_id, text, department)
+    await _event(req["id"], action, user_id, today, text, department)
     await audit(user_id, f"request_{action}", "request", req["id"], {"from": req["status"], "text": text, "department": department})
 
 
@@ -115,9 +117,9 @@ async def give_feedback(req: dict, solved: bool, rating: int, comment: str, vers
     if outcome.escalate:
         values[R.escalated] = True
     await _update(req["id"], version, values)
-    await _event(req["id"], "solved" if solved else "reopened", user_id, comment)
+    await _event(req["id"], "solved" if solved else "reopened", user_id, today, comment)
     if outcome.escalate:
-        await _event(req["id"], "escalated", None)
+        await _event(req["id"], "escalated", None, today)
     await audit(user_id, "request_feedback", "request", req["id"], {
         "solved": solved, "satisfaction": rating, "comment": comment, "reopen_count": outcome.reopen_count,
         "escalated": outcome.escalate})
