@@ -21,6 +21,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.template.config import TemplateConfig
 
 from tracker.auth.views import AccountController, AuthController, require_new_password, retrieve_user
+from tracker.briefings.views import BriefingController
 from tracker.calendar.views import CalendarController
 from tracker.dashboard.views import DashboardController
 from tracker.db import engine, is_sqlite, write_transaction
@@ -140,6 +141,7 @@ def create_app() -> Litestar:
             PortalAccountController,
             PortalRequestController,
             RequestController,
+            BriefingController,
             healthz,
             create_static_files_router(path="/static", directories=[Path(__file__).parent / "static"]),
         ],

@@ -149,6 +149,33 @@ async def _refresh() -> None:
     print(f"{changed} projects changed colour.")
 
 
+async def _briefing(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from tracker import i18n
+    from tracker.briefings import documents, render, rules
+    from tracker.settings import today
+
+    if args.kind == "weekly":
+        try:
+            week = rules.parse_week(args.week, today())
+        except rules.BadWeek as bad:
+            parser.error(i18n.gettext("en", bad.args[0]))
+        document = await documents.weekly(week, args.lang, today())
+    else:
+        if args.id is None:
+            parser.error(f"give the {args.kind if args.kind == 'project' else 'meeting'} id")
+        document = await (documents.project(args.id, args.lang, today()) if args.kind == "project" else documents.minutes(args.id, args.lang))
+        if document is None:
+            parser.error(f"there is no {'project' if args.kind == 'project' else 'meeting'} with id {args.id}")
+    output = Path(args.output)
+    if args.html:
+        output.write_text(document, encoding="utf-8")
+    else:
+        output.write_bytes(render.pdf(document))
+    print(f"Wrote {output}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="tracker", description="Key Project Tracker")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -172,6 +199,13 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument("--enterprise", help="credit code of the enterprise user's enterprise")
     sub.add_parser("refresh-colours", help="recompute warning colours for today (run daily)")
     sub.add_parser("demo-logins", help=argparse.SUPPRESS)
+    briefing = sub.add_parser("briefing", help="write a PDF briefing")
+    briefing.add_argument("kind", choices=("weekly", "project", "minutes"))
+    briefing.add_argument("id", nargs="?", type=int, help="the project or meeting id")
+    briefing.add_argument("--week", help="ISO week such as 2026-W48 (weekly; default this week)")
+    briefing.add_argument("--lang", choices=("zh", "en"), default="zh")
+    briefing.add_argument("--output", required=True, help="the PDF file to write")
+    briefing.add_argument("--html", action="store_true", help="write the HTML the PDF is made from instead")
 
     args = parser.parse_args(argv)
     if args.command == "serve":
@@ -190,6 +224,8 @@ def main(argv: list[str] | None = None) -> None:
         _run(_user_create(args))
     elif args.command == "refresh-colours":
         _run(_refresh())
+    elif args.command == "briefing":
+        _run(_briefing(parser, args))
     elif args.command == "demo-logins":
         from tracker.demo import DEMO_PASSWORD, DEMO_USERS
 

@@ -556,6 +556,20 @@ REQUESTS = [
 ]
 
 
+async def _staff_step(request_id: int, user_id: int, action: str, text: str, department: int | None, on: date) -> None:
+    from tracker.requests import queries as request_queries
+
+    req = await request_queries.get(request_id, on)
+    await request_queries.staff_action(req, action, text, department, req["version"], user_id, on)
+
+
+async def _feedback_step(request_id: int, user_id: int, solved: bool, rating: int, comment: str, on: date, calendar: WorkCalendar) -> None:
+    from tracker.requests import queries as request_queries
+
+    req = await request_queries.get(request_id, on)
+    await request_queries.give_feedback(req, solved, rating, comment, req["version"], user_id, on, calendar)
+
+
 def _workdays_before(calendar: WorkCalendar, day: date, n: int) -> date:
     while n > 0:
         day -= timedelta(days=1)
@@ -582,15 +596,15 @@ async def _insert_requests(ids: dict, today: date, calendar: WorkCalendar) -> No
                                                          enterprise_user is None, raised_on, calendar)
         staff = by_officer.get(project["lead_officer"], users["coordinator"])
 
-        async def act(action: str, text: str = "", department: int | None = None, on: date = raised_on) -> None:
-            req = await request_queries.get(request_id, on)
-            await request_queries.staff_action(req, action, text, department, req["version"], staff, on)
+        customer = enterprise_user or users["coordinator"]
 
-        async def feedback(solved: bool, rating: int, comment: str, on: date) -> None:
-            req = await request_queries.get(request_id, on)
-            await request_queries.give_feedback(req, solved, rating, comment, req["version"], enterprise_user or users["coordinator"], on, calendar)
+        def act(action: str, text: str = "", department: int | None = None, on: date = raised_on, _id: int = request_id, _by: int = staff):
+            return _staff_step(_id, _by, action, text, department, on)
 
-        step = lambda n: calendar.add_workdays(raised_on, n)  # noqa: E731
+        def feedback(solved: bool, rating: int, comment: str, on: date, _id: int = request_id, _by: int = customer):
+            return _feedback_step(_id, _by, solved, rating, comment, on, calendar)
+
+        step = lambda n, _from=raised_on: calendar.add_workdays(_from, n)  # noqa: E731
         if story == "new":
             continue
         await act("acknowledge", on=step(1) if story != "escalated" else step(2))

@@ -44,6 +44,9 @@ class Settings:
     upload_dir: Path
     upload_max_bytes: int
     upload_max_files: int
+    # Names printed on the briefings.
+    city: dict[str, str]
+    issuer: dict[str, str]
 
 
 def _int(name: str, default: int) -> int:
@@ -91,6 +94,9 @@ def get_settings() -> Settings:
         upload_dir=Path(os.environ.get("TRACKER_UPLOAD_DIR") or VAR / "uploads"),
         upload_max_bytes=_int("TRACKER_UPLOAD_MAX_BYTES", 5 * 1024 * 1024),
         upload_max_files=_int("TRACKER_UPLOAD_MAX_FILES", 5),
+        city={"zh": os.environ.get("TRACKER_CITY_ZH", "哈尔滨市"), "en": os.environ.get("TRACKER_CITY_EN", "Harbin")},
+        issuer={"zh": os.environ.get("TRACKER_ISSUER_ZH", "哈尔滨市投资促进局"),
+                "en": os.environ.get("TRACKER_ISSUER_EN", "Harbin Investment Promotion Bureau")},
     )
 
 

@@ -52,7 +52,8 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 def _ctx_lang(ctx: Any) -> str:
-    return lang_of(ctx["request"])
+    """The request's language, or the one a document outside a request is rendered in."""
+    return ctx.get("lang") or lang_of(ctx["request"])
 
 
 def t_gettext(ctx: Any, message: str, **params: object) -> str:

@@ -110,6 +110,11 @@ async def change_status(meeting: dict, new: str, version: int, user_id: int) -> 
     await audit(user_id, "meeting_status", "meeting", meeting["id"], {"from": meeting["status"], "to": new})
 
 
+async def attendees(meeting_id: int) -> list[dict]:
+    return await Attendee.select(*Attendee.all_columns(), Attendee.officer.name.as_alias("officer_name"),
+                                 Attendee.department.name.as_alias("department_name")).where(Attendee.meeting == meeting_id)
+
+
 async def agenda(meeting_id: int) -> list[dict]:
     items = await AgendaItem.select(*AgendaItem.all_columns(), AgendaItem.project.name.as_alias("project_name")).where(
         AgendaItem.meeting == meeting_id

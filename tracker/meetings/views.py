@@ -69,8 +69,7 @@ class MeetingController(Controller):
         user: CurrentUser = request.user
         return {
             "meeting": meeting, "items": await queries.agenda(meeting_id),
-            "attendees": await Attendee.select(*Attendee.all_columns(), Attendee.officer.name.as_alias("officer_name"),
-                                               Attendee.department.name.as_alias("department_name")).where(Attendee.meeting == meeting_id),
+            "attendees": await queries.attendees(meeting_id),
             "writable": meeting["status"] != "closed" and user.role != "leader", "is_manager": user.is_manager,
             "officers": await project_queries.officer_choices(),
             "departments": await Department.select(Department.id, Department.name).where(Department.active == True).order_by(Department.name),  # noqa: E712

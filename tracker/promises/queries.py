@@ -207,3 +207,22 @@ async def disputed(lead_officer: int | None = None) -> list[dict]:
     if lead_officer is not None:
         query = query.where(Promise.project.lead_officer == lead_officer)
     return await query
+
+
+async def credibility_ranking(rows: list[dict], today: date, sort: str = "on_time_rate") -> tuple[list[rules.DepartmentRecord], dict[int, str]]:
+    """Departments' promise-keeping records from register rows, ranked (best on-time rate first by default)."""
+    from tracker.org.tables import Department
+
+    records = rules.credibility(facts(rows), today)
+    names = {d["id"]: d["name"] for d in await Department.select(Department.id, Department.name)}
+    keys = {
+        "made": lambda r: -r.made, "on_time": lambda r: -r.on_time, "late": lambda r: -r.late, "overdue": lambda r: -r.overdue,
+        "unfulfillable": lambda r: -r.unfulfillable, "disputed": lambda r: -r.disputed,
+        "on_time_rate": lambda r: (r.on_time_rate is None, -(r.on_time_rate or 0)),
+        "confirmed_rate": lambda r: (r.confirmed_rate is None, -(r.confirmed_rate or 0)),
+        "name": lambda r: names[r.department],
+    }
+    return sorted(records.values(), key=keys.get(sort, keys["on_time_rate"])), names
+
+
+RANKINGS = ("made", "on_time", "late", "overdue", "unfulfillable", "disputed", "on_time_rate", "confirmed_rate", "name")

@@ -133,22 +133,14 @@ class PromiseController(Controller):
     async def credibility(self, request: Request) -> Template:
         calendar = await project_queries.load_calendar()
         rows = await queries.register(queries.RegisterFilter(), today(), calendar)
-        facts = queries.facts(rows)
-        records = rules.credibility(facts, today())
-        names = {d["id"]: d["name"] for d in await Department.select(Department.id, Department.name)}
         sort = request.query_params.get("sort", "on_time_rate")
-        keys = {
-            "made": lambda r: -r.made, "on_time": lambda r: -r.on_time, "late": lambda r: -r.late, "overdue": lambda r: -r.overdue,
-            "unfulfillable": lambda r: -r.unfulfillable, "disputed": lambda r: -r.disputed,
-            "on_time_rate": lambda r: (r.on_time_rate is None, -(r.on_time_rate or 0)),
-            "confirmed_rate": lambda r: (r.confirmed_rate is None, -(r.confirmed_rate or 0)),
-            "name": lambda r: names[r.department],
-        }
-        sort = sort if sort in keys else "on_time_rate"
+        sort = sort if sort in queries.RANKINGS else "on_time_rate"
+        records, names = await queries.credibility_ranking(rows, today(), sort)
+        facts = queries.facts(rows)
         threshold = get_settings().breach_overdue_workdays
         breaches = [r for r, fact in zip(rows, facts) if rules.is_breach(fact, today(), calendar, threshold)]
         return Template("promises/credibility.html", context={
-            "records": sorted(records.values(), key=keys[sort]), "names": names, "sort": sort, "breaches": breaches,
+            "records": records, "names": names, "sort": sort, "breaches": breaches,
             "threshold": threshold,
         })
 

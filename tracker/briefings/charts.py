@@ -1,0 +1,78 @@
+"""Charts for the briefings, drawn by matplotlib as SVG with the text turned into outlines, so
+they stay crisp in the PDF and need no font inside the SVG."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+COLOURS = {"red": "#c62828", "amber": "#f9a825", "green": "#2e7d32"}
+BAR = "#1f4e79"
+
+
+def font_file(weight: str = "Rg") -> Path:
+    import weblate_fonts
+
+    return Path(weblate_fonts.__file__).parent / "static" / "weblate_fonts" / "kurinto" / "ttf" / f"KurintoSansSC-{weight}.ttf"
+
+
+@lru_cache
+def _setup() -> dict:
+    for weight in ("Rg", "Bd"):
+        font_manager.fontManager.addfont(str(font_file(weight)))
+    family = font_manager.FontProperties(fname=str(font_file())).get_name()
+    return {"font.family": family, "font.size": 9, "svg.fonttype": "path", "svg.hashsalt": "tracker", "axes.spines.top": False,
+            "axes.spines.right": False}
+
+
+def _svg(fig: Figure) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def horizontal_bars(labels: list[str], values: list[float], value_labels: list[str], width_cm: float = 8.5) -> str:
+    """A bar per label, largest scale first as given; used for the stage funnel and investment."""
+    with matplotlib.rc_context(_setup()):
+        fig = Figure(figsize=(width_cm / 2.54, 0.55 + 0.28 * len(labels)))
+        ax = fig.add_subplot()
+        positions = list(range(len(labels)))[::-1]
+        ax.barh(positions, values, color=BAR, height=0.62)
+        ax.set_yticks(positions, labels)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xticks([])
+        ax.spines["bottom"].set_visible(False)
+        top = max(values, default=0) or 1
+        ax.set_xlim(0, top * 1.3)
+        for y, v, text in zip(positions, values, value_labels):
+            ax.text(v + top * 0.02, y, text, va="center", fontsize=8)
+        return _svg(fig)
+
+
+def colour_trend(weeks: list[str], series: dict[str, list[int]], names: dict[str, str], width_cm: float = 17) -> str:
+    """Stacked bars of red, amber and green projects at the end of each week, counts written in."""
+    with matplotlib.rc_context(_setup()):
+        fig = Figure(figsize=(width_cm / 2.54, 2.4))
+        ax = fig.add_subplot()
+        bottom = [0] * len(weeks)
+        for colour in ("red", "amber", "green"):
+            values = series[colour]
+            bars = ax.bar(weeks, values, bottom=bottom, color=COLOURS[colour], label=names[colour], width=0.6)
+            for bar, v, b in zip(bars, values, bottom):
+                if v:
+                    ax.text(bar.get_x() + bar.get_width() / 2, b + v / 2, str(v), ha="center", va="center", fontsize=7,
+                            color="white" if colour != "amber" else "black")
+            bottom = [b + v for b, v in zip(bottom, values)]
+        ax.set_yticks([])
+        ax.spines["left"].set_visible(False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        return _svg(fig)
