@@ -36,6 +36,7 @@ messages: install
 
 bench: install
 	$(BIN)/python benchmarks/project_list.py
+	$(BIN)/python benchmarks/briefing.py
 
 clean:
 	rm -rf $(VENV) var

@@ -4,6 +4,8 @@ they stay crisp in the PDF and need no font inside the SVG."""
 from __future__ import annotations
 
 import io
+import itertools
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,11 +35,16 @@ def _setup() -> dict:
             "axes.spines.right": False}
 
 
+_serial = itertools.count(1)
+
+
 def _svg(fig: Figure) -> str:
+    """The SVG element, its ids made unique so several charts can share one HTML document."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    prefix = f"c{next(_serial)}-"
+    return re.sub(r'(id="|href="#|url\(#)', lambda m: m.group(1) + prefix, text[text.index("<svg"):])
 
 
 def horizontal_bars(labels: list[str], values: list[float], value_labels: list[str], width_cm: float = 8.5) -> str:
