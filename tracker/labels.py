@@ -74,7 +74,7 @@ LABELS: dict[str, dict[str, str]] = {
         "heat": N_("Heat connection"),
         "electricity": N_("Electricity connection"),
     },
-    "meeting_status": {"draft": N_("Draft"), "in_progress": N_("In progress"), "closed": N_("Closed")},
+    "meeting_status": {"draft": N_("Draft"), "in_progress": N_("Under way"), "closed": N_("Closed")},
     "agenda_kind": {
         "carried_action": N_("Carried over"),
         "red_project": N_("Red project"),
@@ -95,8 +95,8 @@ LABELS: dict[str, dict[str, str]] = {
     "request_status": {
         "new": N_("New"),
         "acknowledged": N_("Acknowledged"),
-        "in_progress": N_("In progress"),
-        "closed": N_("Closed"),
+        "in_progress": N_("Being handled"),
+        "closed": N_("Closed by staff"),
         "reopened": N_("Reopened"),
     },
     "request_event": {

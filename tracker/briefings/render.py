@@ -28,7 +28,12 @@ def html(template: str, context: dict[str, Any], lang: str) -> str:
     return environment().get_template(template).render(**context, lang=lang, fonts=fonts)
 
 
-def pdf(document: str) -> bytes:
+def layout(document: str):
+    """The laid-out WeasyPrint document (its pages can be counted before writing)."""
     from weasyprint import HTML
 
-    return HTML(string=document, base_url=str(ROOT)).write_pdf()
+    return HTML(string=document, base_url=str(ROOT)).render()
+
+
+def pdf(document: str) -> bytes:
+    return layout(document).write_pdf()
