@@ -125,3 +125,19 @@ def test_the_command_line_writes_each_document(db, tmp_path, capsys):
         else:
             raise AssertionError(bad)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_past_week_lists_the_colour_changes_recorded_in_it(as_role):
+    from datetime import date
+
+    from tracker.projects.tables import ColourChange
+
+    turned_red = run(ColourChange.select(ColourChange.project.name.as_alias("name")).where(
+        ColourChange.on >= date(2026, 11, 16), ColourChange.on <= date(2026, 11, 22), ColourChange.to_colour == "red",
+        ColourChange.project.status == "active"))
+    assert turned_red, "the demo has projects that turned red in week 47"
+    html = as_role("leader").get("/briefings/weekly?week=2026-W47&html=1").text
+    changes = re.search(r'id="changes".*?</table>', html, re.S).group(0)
+    for row in turned_red:
+        assert re.search(rf"新亮红灯</td><td>{re.escape(row['name'])}</td>", changes), row["name"]
+    assert "2026年第47周" in html and "2026年11月22日" in html  # as of that week's Sunday

@@ -83,3 +83,30 @@ def colour_trend(weeks: list[str], series: dict[str, list[int]], names: dict[str
         ax.spines["left"].set_visible(False)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         return _svg(fig)
+
+
+def milestone_timeline(names: list[str], baseline: list, actual: list, planned: list, today, legend: dict[str, str],
+                       width_cm: float = 17) -> str:
+    """One row per milestone: the baseline date, and the actual date (done) or the planned one,
+    joined by a line whose length is the slip; a dashed line marks today."""
+    from matplotlib import dates as mdates
+
+    with matplotlib.rc_context(_setup()):
+        fig = Figure(figsize=(width_cm / 2.54, 0.7 + 0.3 * len(names)))
+        ax = fig.add_subplot()
+        rows = list(range(len(names)))[::-1]
+        for y, b, a, p in zip(rows, baseline, actual, planned):
+            end = a or p
+            ax.plot([b, end], [y, y], color="#c62828" if end > b else "#9e9e9e", linewidth=1.5, zorder=1)
+            ax.scatter([b], [y], s=28, facecolors="white", edgecolors="#616161", zorder=2)
+            ax.scatter([end], [y], s=30, marker="o" if a else "D", color=COLOURS["green"] if a else BAR, zorder=3)
+        ax.axvline(today, color="#f9a825", linestyle="--", linewidth=1)
+        ax.set_yticks(rows, names)
+        ax.tick_params(axis="y", length=0)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+        ax.scatter([], [], s=28, facecolors="white", edgecolors="#616161", label=legend["baseline"])
+        ax.scatter([], [], s=30, color=COLOURS["green"], label=legend["actual"])
+        ax.scatter([], [], s=30, marker="D", color=BAR, label=legend["planned"])
+        ax.plot([], [], color="#f9a825", linestyle="--", label=legend["today"])
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, frameon=False)
+        return _svg(fig)

@@ -43,7 +43,14 @@ async def weekly(week: rules.Week, lang: str, today: date) -> str:
 
 async def project(project_id: int, lang: str, today: date) -> str | None:
     context = await queries.project_sheet(project_id, today)
-    return render.html("briefings/project.html", context, lang) if context else None
+    if not context:
+        return None
+    ms = context["milestones"]
+    context["timeline"] = charts.milestone_timeline(
+        [m["name"] for m in ms], [m["baseline_on"] for m in ms], [m["actual_on"] for m in ms], [m["planned_on"] for m in ms], today,
+        {k: i18n.gettext(lang, v) for k, v in (("baseline", N_("Baseline")), ("actual", N_("Actual")), ("planned", N_("Planned")),
+                                                ("today", N_("Today")))})
+    return render.html("briefings/project.html", context, lang)
 
 
 async def minutes(meeting_id: int, lang: str) -> str | None:

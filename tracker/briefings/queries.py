@@ -70,7 +70,7 @@ async def weekly(week: rules.Week, today: date) -> Weekly:
             elif m["stage"] == "operating":
                 operations.append(by_id[m["project"]])
     before = week.monday - timedelta(days=1)
-    by_stage: Counter = Counter()
+    by_stage: Counter = Counter()  # on the day; replaced below by the stored stages for this week
     advances = []
     for p in active:
         now_stage = rules.stage_on(milestones[p["id"]], day)
@@ -91,8 +91,16 @@ async def weekly(week: rules.Week, today: date) -> Weekly:
                 newly_red.append(by_id[c["project"]])
             elif c["to_colour"] == "green" and c["from_colour"] in ("red", "amber"):
                 back_to_green.append({**by_id[c["project"]], "from_colour": c["from_colour"]})
-    colour_now = {p["id"]: rules.colour_on(history[p["id"]], day) for p in active}
-    by_colour = Counter(c for c in colour_now.values() if c)
+    if day == today:
+        # This week: the stored stage and colour, counted by the dashboard's own queries.
+        by_stage = Counter(await project_queries.count_by(Project.stage))
+        by_colour = Counter(await project_queries.count_by(Project.colour))
+        red_ids = [p["id"] for p in active if p["colour"] == "red"]
+    else:
+        # A past week: rebuilt from the recorded colour changes and the milestones' done dates.
+        colour_on_day = {p["id"]: rules.colour_on(history[p["id"]], day) for p in active}
+        by_colour = Counter(c for c in colour_on_day.values() if c)
+        red_ids = [pid for pid, c in colour_on_day.items() if c == "red"]
     trend = []
     for n in range(7, -1, -1):
         w = week.previous(n)
@@ -100,7 +108,6 @@ async def weekly(week: rules.Week, today: date) -> Weekly:
         counts = Counter(rules.colour_on(history[p["id"]], end) for p in active if p["signed_on"] <= end)
         trend.append((w, {c: counts.get(c, 0) for c in ("red", "amber", "green")}))
 
-    red_ids = [pid for pid, c in colour_now.items() if c == "red"]
     signals = await project_queries.signals_for(red_ids, day, calendar)
     red = [{**by_id[pid], "signals": signals.get(pid, [])} for pid in red_ids]
     red.sort(key=lambda p: (-max((s.workdays for s in p["signals"]), default=0), p["name"]))
