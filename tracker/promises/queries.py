@@ -209,6 +209,9 @@ async def disputed(lead_officer: int | None = None) -> list[dict]:
     return await query
 
 
+RANKINGS = ("made", "on_time", "late", "overdue", "unfulfillable", "disputed", "on_time_rate", "confirmed_rate", "name")
+
+
 async def credibility_ranking(rows: list[dict], today: date, sort: str = "on_time_rate") -> tuple[list[rules.DepartmentRecord], dict[int, str]]:
     """Departments' promise-keeping records from register rows, ranked (best on-time rate first by default)."""
     from tracker.org.tables import Department
@@ -224,5 +227,3 @@ async def credibility_ranking(rows: list[dict], today: date, sort: str = "on_tim
     }
     return sorted(records.values(), key=keys.get(sort, keys["on_time_rate"])), names
 
-
-RANKINGS = ("made", "on_time", "late", "overdue", "unfulfillable", "disputed", "on_time_rate", "confirmed_rate", "name")
