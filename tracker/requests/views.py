@@ -48,7 +48,7 @@ def download(attachment: dict) -> Response:
     })
 
 
-def upload_limits() -> dict:
+def form_settings() -> dict:
     s = get_settings()
     return {"max_mb": s.upload_max_bytes // (1024 * 1024), "max_files": s.upload_max_files, "accept": ".pdf,.png,.jpg,.jpeg,.webp",
             "ack_workdays": s.request_ack_workdays, "answer_workdays": s.request_answer_workdays}
@@ -70,7 +70,7 @@ async def _raise(request: Request, project_choices: list[dict], on_behalf: bool,
     if not form.ok:
         values = {"project": project_id, "category": category, "description": description}
         return Template(template, status_code=422, context={
-            "projects": project_choices, "categories": rules.CATEGORIES, "values": values, "errors": form.errors, **upload_limits()})
+            "projects": project_choices, "categories": rules.CATEGORIES, "values": values, "errors": form.errors, **form_settings()})
     async with write_transaction():
         request_id = await queries.raise_request(project, category, description, uploads, user.id, on_behalf, today(),
                                                  await project_queries.load_calendar())
@@ -101,7 +101,7 @@ class PortalRequestController(Controller):
         projects = await self._projects(request.user)
         values = {"project": int_or_none(request.query_params.get("project"))}
         return Template("portal/request_form.html", context={
-            "projects": projects, "categories": rules.CATEGORIES, "values": values, "errors": {}, **upload_limits()})
+            "projects": projects, "categories": rules.CATEGORIES, "values": values, "errors": {}, **form_settings()})
 
     @post("/")
     async def create(self, request: Request) -> Response:
@@ -192,7 +192,7 @@ class RequestController(Controller):
     async def new(self, request: Request) -> Template:
         values = {"project": int_or_none(request.query_params.get("project"))}
         return Template("requests/form.html", context={
-            "projects": await self._projects(), "categories": rules.CATEGORIES, "values": values, "errors": {}, **upload_limits()})
+            "projects": await self._projects(), "categories": rules.CATEGORIES, "values": values, "errors": {}, **form_settings()})
 
     async def _projects(self) -> list[dict]:
         return await Project.select(Project.id, Project.name, Project.enterprise.name.as_alias("enterprise_name")).where(
