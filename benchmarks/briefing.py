@@ -32,7 +32,7 @@ async def once():
     html = await documents.weekly(rules.parse_week("2026-W48", today), "zh", today)
     t1 = time.perf_counter()
     laid_out = render.layout(html)
-    pdf = laid_out.write_pdf()
+    pdf = laid_out.write_pdf(hinting=False)
     t2 = time.perf_counter()
     return {"html_s": t1 - t0, "pdf_s": t2 - t1, "total_s": t2 - t0, "pdf_kb": len(pdf) // 1024, "pages": len(laid_out.pages)}
 

@@ -34,7 +34,7 @@ class Weekly:
     new_operations: list[dict]
     newly_red: list[dict]
     back_to_green: list[dict]
-    stage_advances: list[dict]
+    stage_advances: list[tuple[str, str, list[dict]]]  # (from stage, to stage, projects), in lifecycle order
     handovers: list[dict]
     red: list[dict]
     overdue_promises: list[dict]
@@ -78,7 +78,7 @@ async def weekly(week: rules.Week, today: date) -> Weekly:
         if p["signed_on"] <= before:
             was = rules.stage_on(milestones[p["id"]], before)
             if rules.stage_index(now_stage) > rules.stage_index(was):
-                advances.append({**p, "from_stage": was, "to_stage": now_stage})
+                advances.append((was, now_stage, p))
 
     # Colours on the day, the changes within the week, and the last eight weeks.
     history: dict[int, list[tuple[date, str]]] = defaultdict(list)
@@ -141,12 +141,20 @@ async def weekly(week: rules.Week, today: date) -> Weekly:
         year_signed=len(this_year), year_investment=sum((p["total_investment"] for p in this_year), Decimal(0)),
         new_signings=[p for p in projects if week.contains(p["signed_on"])],
         new_starts=starts, new_operations=operations, newly_red=newly_red, back_to_green=back_to_green,
-        stage_advances=advances, handovers=handovers, red=red, overdue_promises=overdue,
+        stage_advances=_grouped(advances), handovers=handovers, red=red, overdue_promises=overdue,
         overdue_by_department=overdue_by_department, credibility=credibility, department_names=names,
         actions_overdue=actions_overdue, actions_resolved=actions_resolved,
         requests_overdue=await request_queries.overdue(day), request_figures=by_department.total,
         investment_by_industry={k: v for k, v in investment.items() if v}, colour_trend=trend,
     )
+
+
+def _grouped(advances: list[tuple[str, str, dict]]) -> list[tuple[str, str, list[dict]]]:
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for was, now, project in advances:
+        groups[(was, now)].append(project)
+    order = sorted(groups, key=lambda k: (rules.stage_index(k[1]), rules.stage_index(k[0])))
+    return [(was, now, groups[(was, now)]) for was, now in order]
 
 
 async def project_sheet(project_id: int, today: date) -> dict | None:

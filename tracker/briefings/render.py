@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -24,16 +25,36 @@ def environment() -> Environment:
 
 
 def html(template: str, context: dict[str, Any], lang: str) -> str:
-    fonts = {"regular": font_file("Rg").as_uri(), "bold": font_file("Bd").as_uri()}
-    return environment().get_template(template).render(**context, lang=lang, fonts=fonts)
+    return environment().get_template(template).render(**context, lang=lang)
+
+
+_per_thread = threading.local()
+
+
+def _fonts():
+    """The CJK font (Kurinto Sans SC, regular and bold), loaded once per thread: reading the
+    two 10 MB files for every document costs more than laying out a page."""
+    if not hasattr(_per_thread, "fonts"):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = FontConfiguration()
+        faces = "".join(
+            f'@font-face {{ font-family: "Kurinto Sans SC"; src: url("{font_file(f).as_uri()}"); font-weight: {w}; }}'
+            for f, w in (("Rg", "normal"), ("Bd", "bold"))
+        )
+        _per_thread.fonts = (config, CSS(string=faces, font_config=config))
+    return _per_thread.fonts
 
 
 def layout(document: str):
     """The laid-out WeasyPrint document (its pages can be counted before writing)."""
     from weasyprint import HTML
 
-    return HTML(string=document, base_url=str(ROOT)).render()
+    config, faces = _fonts()
+    return HTML(string=document, base_url=str(ROOT)).render(stylesheets=[faces], font_config=config)
 
 
 def pdf(document: str) -> bytes:
-    return layout(document).write_pdf()
+    # Hinting is for screens at small sizes; printed briefings do without it (and subset faster).
+    return layout(document).write_pdf(hinting=False)
