@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 from functools import lru_cache
 from typing import Any
@@ -44,6 +45,9 @@ def _fonts():
             for f, w in (("Rg", "normal"), ("Bd", "bold"))
         )
         _per_thread.fonts = (config, CSS(string=faces, font_config=config))
+        if threading.current_thread() is threading.main_thread():
+            # Let it go before the interpreter tears down the modules its finaliser needs.
+            atexit.register(lambda: _per_thread.__dict__.pop("fonts", None))
     return _per_thread.fonts
 
 
