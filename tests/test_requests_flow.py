@@ -2,6 +2,7 @@
 reopened, escalated; attachments checked by content and served only to those allowed."""
 
 import io
+import re
 
 from PIL import Image
 
@@ -232,3 +233,16 @@ def test_the_figures_page_counts_each_officer_and_department_from_the_requests(a
     rated = [r["satisfaction"] for r in rows if r["satisfaction"] is not None]
     assert f"{sum(rated) / len(rated):.1f}" in page
     assert as_role("enterprise").get("/requests/figures").status_code == 403
+
+
+def test_the_inbox_filters_by_status_department_and_deadline(as_role):
+    rows = run(R.select(R.id, R.status, R.department, R.responder.department.as_alias("own")))
+    coordinator = as_role("coordinator")
+    dispatched = next(r for r in rows if r["department"])
+    page = coordinator.get(f"/requests?status=all&department={dispatched['department']}").text
+    listed = {int(i) for i in re.findall(r'<td><a href="/requests/(\d+)">', page)}
+    assert listed == {r["id"] for r in rows if dispatched["department"] in (r["department"], r["own"])}
+    closed = coordinator.get("/requests?status=closed").text
+    assert {int(i) for i in re.findall(r'<td><a href="/requests/(\d+)">', closed)} == {r["id"] for r in rows if r["status"] == "closed"}
+    late = coordinator.get("/requests?overdue=1").text
+    assert late.count('class="table-danger"') == len(set(re.findall(r'<td><a href="/requests/(\d+)">', late))) >= 1

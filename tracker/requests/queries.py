@@ -182,11 +182,6 @@ async def overdue(today: date) -> list[dict]:
     return await listing(InboxFilter(status="open", overdue=True), today)
 
 
-async def counts_for_officer(officer_id: int, today: date) -> dict:
-    rows = await listing(InboxFilter(status="open", responder=officer_id), today)
-    return {"open": len(rows), "overdue": sum(r["overdue"] for r in rows)}
-
-
 @dataclass
 class FigureTable:
     rows: list[dict] = field(default_factory=list)
