@@ -33,7 +33,7 @@ async def project_page_context(project: dict, errors: dict | None = None, values
     fulfilments = await Fulfilment.select().where(Fulfilment.promise.project == project["id"]).order_by(Fulfilment.id)
     for p in promises:
         p["fulfilments"] = [f for f in fulfilments if f["promise"] == p["id"]]
-        p["can_answer"] = p["status"] in ("fulfilled", "partial") and p["answer"] is None
+        p["can_answer"] = promise_rules.awaits_countersign(p["status"], p["answer"])
     return {
         "project": project,
         "milestones": await queries.project_milestones(project["id"]),
@@ -59,12 +59,12 @@ class PortalController(Controller):
         for p in projects:
             p["next_milestones"] = upcoming.get(p["id"], [])
         to_answer = await Promise.count().where(
-            Promise.project.enterprise == user.enterprise_id, Promise.status.is_in(["fulfilled", "partial"]), Promise.answer.is_null()
+            Promise.project.enterprise == user.enterprise_id, Promise.status.is_in(list(promise_rules.SETTLED)), Promise.answer.is_null()
         )
         requests = await request_queries.listing(request_queries.InboxFilter(enterprise=user.enterprise_id), today())
         return Template("portal/index.html", context={
             "projects": projects, "stages": rules.STAGES, "to_answer": to_answer,
-            "requests": [r for r in requests if r["status"] != "closed" or r["solved"] is None][:10],
+            "requests": [r for r in requests if r["status"] != "closed" or r["awaits_feedback"]][:10],
         })
 
     @get("/projects/{project_id:int}")

@@ -112,10 +112,15 @@ def answer_effect(status: str, answer: str) -> str:
 
 
 ALREADY_ANSWERED = N_("This fulfilment has already been answered.")
+SETTLED = ("fulfilled", "partial")  # the statuses the enterprise countersigns
+
+
+def awaits_countersign(status: str, answer: str | None) -> bool:
+    return status in SETTLED and answer is None
 
 
 def check_answer(status: str, answer: str, reason: str) -> tuple[str, str] | None:
-    if status not in ("fulfilled", "partial"):
+    if status not in SETTLED:
         return "answer", N_("Only a fulfilled or partially fulfilled promise can be confirmed or disputed.")
     if answer not in ANSWERS:
         return "answer", N_("Please choose one.")

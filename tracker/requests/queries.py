@@ -41,6 +41,7 @@ def annotate(rows: list[dict], today: date) -> list[dict]:
         r["ack_overdue"] = rules.ack_overdue(r["status"], r["acknowledged_on"], r["ack_due_on"], today)
         r["answer_overdue"] = rules.answer_overdue(r["status"], r["answered_on"], r["answer_due_on"], today)
         r["overdue"] = r["ack_overdue"] or r["answer_overdue"]
+        r["awaits_feedback"] = rules.awaits_feedback(r["status"], r["solved"])
     return rows
 
 

@@ -71,10 +71,15 @@ def is_answer(action: str) -> bool:
     return action in ("reply", "close")
 
 
+def awaits_feedback(status: str, solved: bool | None) -> bool:
+    """Closed by staff, and the enterprise has not yet said whether it is solved."""
+    return status == "closed" and solved is None
+
+
 def check_feedback(status: str, solved_given: bool | None, solved: bool | None, rating: int | None, comment: str) -> list[tuple[str, str]]:
     if status != "closed":
         return [("form", N_("Only a closed request can be rated."))]
-    if solved_given is not None:
+    if not awaits_feedback(status, solved_given):
         return [("form", N_("You have already given your feedback on this answer."))]
     problems = []
     if solved is None:
