@@ -28,25 +28,24 @@ class BriefingController(Controller):
     path = "/briefings"
     guards = [staff_only]
 
+    async def _index(self, request: Request, error: str | None = None, week: str = "", status: int = 200) -> Template:
+        """The briefings page: the last eight weeks, recent meetings, and a refused week if any."""
+        weeks = [rules.week_of(today()).previous(n) for n in range(8)]
+        meetings = await Meeting.select(Meeting.id, Meeting.held_on, Meeting.status).order_by(Meeting.held_on, ascending=False).limit(10)
+        return Template("briefings/index.html", status_code=status, context={
+            "weeks": [(w, documents.week_label(w, lang_of(request))) for w in weeks], "meetings": meetings,
+            "error": error, "week": week})
+
     @get("/")
     async def index(self, request: Request) -> Template:
-        now = today()
-        current = rules.week_of(now)
-        weeks = [current.previous(n) for n in range(0, 8)]
-        meetings = await Meeting.select(Meeting.id, Meeting.held_on, Meeting.status).order_by(Meeting.held_on, ascending=False).limit(10)
-        return Template("briefings/index.html", context={
-            "weeks": [(w, documents.week_label(w, lang_of(request))) for w in weeks], "meetings": meetings, "error": None})
+        return await self._index(request)
 
     @get("/weekly")
     async def weekly(self, request: Request) -> Response:
         try:
             week = rules.parse_week(request.query_params.get("week"), today())
         except rules.BadWeek as bad:
-            now = today()
-            weeks = [rules.week_of(now).previous(n) for n in range(0, 8)]
-            return Template("briefings/index.html", status_code=422, context={
-                "weeks": [(w, documents.week_label(w, lang_of(request))) for w in weeks], "meetings": [],
-                "error": bad.args[0], "week": request.query_params.get("week", "")})
+            return await self._index(request, bad.args[0], request.query_params.get("week", ""), 422)
         document = await documents.weekly(week, lang_of(request), today())
         return await _deliver(request, document, f"weekly-briefing-{week.code}.pdf")
 

@@ -14,6 +14,7 @@ from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
 from tracker.meetings import queries, rules
 from tracker.meetings.tables import ActionItem, Addendum, AgendaItem, Attendee, Meeting
+from tracker.org.queries import active_departments
 from tracker.org.tables import Department, Officer
 from tracker.projects import queries as project_queries
 from tracker.projects.tables import Project
@@ -42,7 +43,7 @@ class MeetingController(Controller):
     async def _new_context(self, values: dict, errors: dict) -> dict:
         return {
             "values": values, "errors": errors, "officers": await project_queries.officer_choices(),
-            "departments": await Department.select(Department.id, Department.name).where(Department.active == True).order_by(Department.name),  # noqa: E712
+            "departments": await active_departments(),
             "proposed": await queries.proposed_agenda(today()),
         }
 
@@ -72,7 +73,7 @@ class MeetingController(Controller):
             "attendees": await queries.attendees(meeting_id),
             "writable": meeting["status"] != "closed" and user.role != "leader", "is_manager": user.is_manager,
             "officers": await project_queries.officer_choices(),
-            "departments": await Department.select(Department.id, Department.name).where(Department.active == True).order_by(Department.name),  # noqa: E712
+            "departments": await active_departments(),
             "projects": await Project.select(Project.id, Project.name).where(Project.status == "active").order_by(Project.name),
             "errors": {}, "values": {}, "error_item": None, **extra,
         }

@@ -9,6 +9,7 @@ from litestar.response import Redirect, Response, Template
 from tracker.auth.roles import CurrentUser, can_edit_project, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
+from tracker.org.queries import active_departments
 from tracker.org.tables import Department, Officer
 from tracker.projects import queries as project_queries
 from tracker.projects.tables import Milestone, Project
@@ -41,7 +42,7 @@ class ProjectPromiseController(Controller):
         return {
             "project": project, "values": values, "errors": errors, "categories": rules.CATEGORIES, "sources": rules.SOURCES,
             "templates": rules.TEMPLATES,
-            "departments": await Department.select(Department.id, Department.name).where(Department.active == True).order_by(Department.name),  # noqa: E712
+            "departments": await active_departments(),
             "officers": await project_queries.officer_choices(),
             "milestones": await Milestone.select(Milestone.id, Milestone.name, Milestone.stage, Milestone.actual_on).where(
                 Milestone.project == project["id"]

@@ -189,13 +189,10 @@ class FigureTable:
     total: rules.Figures = field(default_factory=rules.Figures)
 
 
-async def figures(today: date, since: date | None = None) -> tuple[FigureTable, FigureTable]:
+async def figures(today: date) -> tuple[FigureTable, FigureTable]:
     """Per officer (the first responder) and per department (the one dispatched to, else the
     responder's own), from the same rows."""
-    query = R.select(*COLUMNS)
-    if since:
-        query = query.where(R.raised_on >= since)
-    rows = await query
+    rows = await R.select(*COLUMNS)
     facts = [rules.RequestFacts(r["status"], r["ack_due_on"], r["acknowledged_on"], r["answer_due_on"], r["answered_on"],
                                 r["solved"], r["satisfaction"]) for r in rows]
     by_officer, total = rules.figures([((r["responder"], r["responder_name"]), f) for r, f in zip(rows, facts)], today)

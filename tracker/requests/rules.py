@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.auth.roles import CurrentUser
 from tracker.i18n import N_
 from tracker.workdays import WorkCalendar
 
@@ -60,6 +61,16 @@ def check_staff_action(status: str, action: str, text: str, department: int | No
     if len(text) > TEXT_MAX:
         return "text", N_("This text is too long.")
     return None
+
+
+def may_handle(user: CurrentUser, req: dict, officer_department: int | None) -> bool:
+    """Who acts on a request: coordinators; the first responder; officers of the department it
+    was passed to. Leaders and other officers read."""
+    if user.is_manager:
+        return True
+    if user.role != "officer" or user.officer_id is None:
+        return False
+    return user.officer_id == req["responder"] or (req["department"] is not None and req["department"] == officer_department)
 
 
 def after_staff_action(action: str) -> str:

@@ -10,6 +10,7 @@ from litestar.response import Redirect, Response, Template
 from tracker.auth.roles import STAFF, CurrentUser, allow, enterprise_only, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
+from tracker.org.queries import active_departments
 from tracker.org.tables import Department
 from tracker.projects import queries as project_queries
 from tracker.projects.tables import Project
@@ -149,15 +150,6 @@ class PortalRequestController(Controller):
         return download(row)
 
 
-def may_handle(user: CurrentUser, req: dict, officer_department: int | None) -> bool:
-    """Coordinators; the first responder; officers of the department it was passed to."""
-    if user.is_manager:
-        return True
-    if user.role != "officer" or user.officer_id is None:
-        return False
-    return user.officer_id == req["responder"] or (req["department"] is not None and req["department"] == officer_department)
-
-
 class RequestController(Controller):
     """The staff inbox. Everyone on staff reads; the responder, the department and coordinators act."""
 
@@ -180,7 +172,7 @@ class RequestController(Controller):
         rows = await queries.listing(f, today())
         return Template("requests/inbox.html", context={
             "requests": rows, "filter": f, "query": dict(q), "statuses": rules.STATUSES,
-            "departments": await Department.select(Department.id, Department.name).where(Department.active == True).order_by(Department.name),  # noqa: E712
+            "departments": await active_departments(),
         })
 
     @get("/figures")
@@ -207,8 +199,8 @@ class RequestController(Controller):
         user: CurrentUser = request.user
         return Template("requests/detail.html", status_code=status, context={
             "req": req, "events": await queries.events(req["id"]), "attachments": await queries.attachments(req["id"]),
-            "may_handle": may_handle(user, req, await queries.officer_department(user.officer_id)),
-            "departments": await Department.select(Department.id, Department.name).where(Department.active == True).order_by(Department.name),  # noqa: E712
+            "may_handle": rules.may_handle(user, req, await queries.officer_department(user.officer_id)),
+            "departments": await active_departments(),
             "errors": errors or {}, "values": values or {}})
 
     async def _get(self, request_id: int) -> dict:
@@ -225,7 +217,7 @@ class RequestController(Controller):
     async def act(self, request: Request, request_id: int) -> Response:
         user: CurrentUser = request.user
         req = await self._get(request_id)
-        if not may_handle(user, req, await queries.officer_department(user.officer_id)):
+        if not rules.may_handle(user, req, await queries.officer_department(user.officer_id)):
             raise PermissionDeniedException(N_("Only the first responder, the department it was passed to, or a coordinator may act on this request."))
         form = Form(await request.form())
         action = form.raw("action")
