@@ -21,8 +21,10 @@ _BASE_URL = os.environ.get("DATABASE_URL", "")
 IS_POSTGRES = _BASE_URL.startswith(("postgresql://", "postgres://"))
 if IS_POSTGRES:
     _PG_ADMIN_URL = re.sub(r"/[^/]*$", "/postgres", _BASE_URL)
-    _PG_TEST_DB = "tracker_test"
-    _PG_TEMPLATE_DB = "tracker_test_template"
+    # One pair of databases per test process: xdist workers and parallel runs never share one.
+    _SUFFIX = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+    _PG_TEST_DB = f"tracker_test_{_SUFFIX}"
+    _PG_TEMPLATE_DB = f"tracker_test_template_{_SUFFIX}"
     os.environ["DATABASE_URL"] = re.sub(r"/[^/]*$", f"/{_PG_TEST_DB}", _BASE_URL)
 else:
     _SQLITE_TEST = _TMP / "test.sqlite"
@@ -75,8 +77,9 @@ def _template():
         conn.close()
         shutil.copy(_SQLITE_TEST, _SQLITE_TEMPLATE)
     yield
-    if not IS_POSTGRES:
-        shutil.rmtree(_TMP, ignore_errors=True)
+    if IS_POSTGRES:
+        run(_pg_admin(f"DROP DATABASE IF EXISTS {_PG_TEST_DB} WITH (FORCE)", f"DROP DATABASE IF EXISTS {_PG_TEMPLATE_DB} WITH (FORCE)"))
+    shutil.rmtree(_TMP, ignore_errors=True)
 
 
 def reset_database() -> None:
