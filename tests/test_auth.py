@@ -1,6 +1,6 @@
 from tests.helpers import run
 from tracker.audit.tables import AuditEvent
-from tracker.auth.tables import User
+from tracker.auth.tables import LoginAttempt, User
 
 
 def test_a_visitor_is_sent_to_the_login_page(client):
@@ -42,8 +42,9 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client):
     response = client.post("/login", data={"username": "officer", "password": "tracker-demo", "_csrf_token": client.csrf()})
     assert response.status_code == 400
     assert "登录失败次数过多" in response.text
-    user = run(User.select(User.locked_until).where(User.username == "officer").first())
-    assert user["locked_until"] is not None
+    outcomes = [r["outcome"] for r in run(LoginAttempt.select(LoginAttempt.outcome).where(LoginAttempt.username == "officer")
+                                          .order_by(LoginAttempt.id))]
+    assert outcomes == ["wrong_password"] * 5 + ["locked"]
 
 
 def test_failed_logins_are_audited(client):

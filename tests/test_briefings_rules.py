@@ -37,6 +37,20 @@ def test_colour_and_stage_on_a_past_day_come_from_the_recorded_history():
     assert rules.colour_on(changes, date(2026, 9, 30)) is None
     assert rules.colour_on(changes, date(2026, 11, 19)) == "amber"
     assert rules.colour_on(changes, date(2026, 11, 20)) == "red"
-    milestones = [("signed", date(2026, 1, 5)), ("registered", date(2026, 3, 1)), ("filed", None)]
+    milestones = [("signed", date(2026, 1, 5), False), ("registered", date(2026, 3, 1), False), ("filed", None, False),
+                  ("land", None, True)]
     assert rules.stage_on(milestones, date(2026, 2, 1)) == "signed"
     assert rules.stage_on(milestones, date(2026, 3, 1)) == "registered"
+    milestones[2] = ("filed", date(2026, 4, 1), False)
+    assert rules.stage_on(milestones, date(2026, 4, 1)) == "land"  # land does not apply: it completes the run
+
+
+def test_a_project_is_listed_under_its_net_colour_change_over_the_week():
+    assert rules.net_change("green", "red") == "newly_red"
+    assert rules.net_change(None, "red") == "newly_red"  # signed this week, red at its end
+    assert rules.net_change("red", "green") == "back_to_green"
+    assert rules.net_change("amber", "green") == "back_to_green"
+    # Red on Tuesday and green again by Friday after starting green: no net change, in neither list.
+    assert rules.net_change("green", "green") is None
+    assert rules.net_change("red", "red") is None
+    assert rules.net_change("red", "amber") is None

@@ -55,14 +55,59 @@ def test_negotiation_prefers_the_cookie_then_the_best_supported_browser_language
     assert i18n.negotiate("xx", None) == "zh"
 
 
+KEYWORDS = {"_": None, "N_": None, "pgettext": ((1, "c"), 2)}
+METHOD_MAP = [("tracker/**.py", "python"), ("templates/**.html", "jinja2")]
+
+
+def extracted() -> list[tuple[str, str | None, str]]:
+    """(message id, context, area) of every translatable message in code and templates."""
+    out = []
+    for file, _line, message, _comments, context in extract_from_dir(str(ROOT), METHOD_MAP, keywords=KEYWORDS):
+        parts = file.split("/")
+        area = parts[1] if len(parts) > 2 else parts[-1].split(".")[0]
+        out.append((message if isinstance(message, str) else message[0], context, area))
+    return out
+
+
 def test_every_message_in_code_and_templates_has_a_chinese_translation():
-    method_map = [("tracker/**.py", "python"), ("templates/**.html", "jinja2")]
-    ids = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, keywords={"_": None, "N_": None}
-    ):
-        ids.add(message if isinstance(message, str) else message[0])
+    messages = extracted()
     catalogue = i18n.translations("zh")
-    missing = sorted(m for m in ids if catalogue.gettext(m) == m)
+    missing = sorted({f"{c}|{m}" if c else m for m, c, _a in messages
+                      if (catalogue.pgettext(c, m) if c else catalogue.gettext(m)) == m})
     assert not missing, f"add these to tracker/locale/zh/LC_MESSAGES/messages.po: {missing}"
-    assert len(ids) > 150
+    assert len(messages) > 150
+
+
+def shared_short_ids(messages) -> dict[str, set[str]]:
+    areas: dict[str, set[str]] = {}
+    for message, context, area in messages:
+        if context is None and len(message.split()) <= 2:
+            areas.setdefault(message, set()).add(area)
+    return {m: a for m, a in areas.items() if len(a) > 1}
+
+
+def test_a_short_message_shared_by_two_areas_must_be_reviewed_or_carry_a_context():
+    unreviewed = {m: sorted(a) for m, a in shared_short_ids(extracted()).items() if m not in i18n.SAME_MEANING_EVERYWHERE}
+    assert not unreviewed, (
+        "these short message ids are used in several areas: if they mean the same everywhere add them to "
+        f"i18n.SAME_MEANING_EVERYWHERE, otherwise use pgettext(context, ...) where the meaning differs: {unreviewed}"
+    )
+
+
+def test_the_collision_check_catches_a_second_meaning():
+    # "Due" of a promise and "Due" of an action item once shared one translation (兑现期限).
+    messages = [("Due", None, "promises"), ("Due", None, "meetings"), ("Save", None, "auth")]
+    assert "Due" in shared_short_ids(messages) and "Due" not in i18n.SAME_MEANING_EVERYWHERE
+
+
+def test_words_with_two_meanings_read_differently_by_context():
+    assert i18n.pgettext("zh", "pagination", "Next") != i18n.pgettext("zh", "milestone", "Next")
+    assert i18n.pgettext("zh", "promise", "Due") != i18n.pgettext("zh", "action item", "Due")
+    assert i18n.pgettext("zh", "project", "Description") != i18n.pgettext("zh", "request", "Description")
+
+
+def test_the_request_inbox_and_the_portal_use_their_own_words(as_role):
+    inbox = as_role("coordinator").get("/requests").text
+    assert "诉求内容" in inbox and "项目简介" not in inbox
+    portal = as_role("enterprise").get("/portal").text
+    assert "下一页" not in portal

@@ -110,7 +110,7 @@ def test_minutes_and_action_items_are_written_during_the_meeting(coordinator):
     item = items(mid)[0]
     assert add_action(coordinator, mid, item["id"]).status_code == 422  # still a draft
     start(coordinator, mid)
-    coordinator.submit(f"/meetings/{mid}/items/{item['id']}", {"discussion": "企业反映电力外线进度慢", "decision": "供电公司两周内完成"})
+    coordinator.submit(f"/meetings/{mid}/items/{item['id']}", {"discussion": "企业反映电力外线进度慢", "decision": "供电公司两周内完成", "version": item["version"]})
     assert items(mid)[0]["decision"] == "供电公司两周内完成"
     assert add_action(coordinator, mid, item["id"], due_on="", due_workdays="10").status_code in (302, 303)
     action = run(ActionItem.select().where(ActionItem.meeting == mid).first())
@@ -200,7 +200,7 @@ def test_an_overdue_action_item_makes_a_green_project_amber_and_shows_on_its_pag
     start(coordinator, mid)
     coordinator.submit(f"/meetings/{mid}/items", {"title": "用地手续", "project": project["id"]})
     item = items(mid)[-1]
-    coordinator.submit(f"/meetings/{mid}/items/{item['id']}", {"discussion": "", "decision": "自然资源局加快办理"})
+    coordinator.submit(f"/meetings/{mid}/items/{item['id']}", {"discussion": "", "decision": "自然资源局加快办理", "version": item["version"]})
     assert add_action(coordinator, mid, item["id"], due_on="2026-11-20").status_code in (302, 303)
     assert run(Project.select(Project.colour).where(Project.id == project["id"]).first())["colour"] == "amber"
     page = coordinator.get(f"/projects/{project['id']}").text

@@ -28,9 +28,45 @@ def test_a_stage_with_one_open_milestone_is_not_reached():
     assert rules.derive_stage(ms) == "signed"
 
 
-def test_a_later_stage_done_out_of_order_counts():
+def test_a_later_stage_done_out_of_order_does_not_advance_the_stage_past_an_open_one():
     ms = [("signed", True), ("registered", False), ("filed", True)]
-    assert rules.derive_stage(ms) == "filed"
+    assert rules.derive_stage(ms) == "signed"
+    # Operating recorded done on a new project while every stage before it is open: still signed.
+    assert rules.derive_stage([("signed", True), *((s, False) for s in rules.STAGES[1:-1]), ("operating", True)]) == "signed"
+
+
+def test_a_stage_that_does_not_apply_counts_as_complete_for_the_run():
+    # (stage, done or not applicable): land is not needed for this project.
+    ms = [("signed", True), ("registered", True), ("filed", True), ("land", True), ("permitted", False)]
+    assert rules.derive_stage(ms) == "land"
+
+
+def test_a_stage_without_milestones_neither_breaks_nor_extends_the_run():
+    ms = [("signed", True), ("registered", True), ("filed", True), ("permitted", True), ("construction", False)]
+    assert rules.derive_stage(ms) == "permitted"
+
+
+def test_stage_states_tick_only_complete_stages_and_mark_the_first_open_one():
+    ms = [("signed", True), ("registered", False), ("filed", True), ("land", False)]
+    assert rules.stage_states(ms) == [("signed", "done"), ("registered", "current"), ("filed", "done"), ("land", "open")]
+
+
+def test_open_before_lists_earlier_milestones_neither_done_nor_not_applicable():
+    ms = [
+        {"seq": 1, "name": "签约", "actual_on": date(2026, 1, 5), "not_applicable": False},
+        {"seq": 2, "name": "注册", "actual_on": None, "not_applicable": False},
+        {"seq": 3, "name": "供地", "actual_on": None, "not_applicable": True},
+        {"seq": 4, "name": "投产", "actual_on": None, "not_applicable": False},
+    ]
+    assert [m["name"] for m in rules.open_before(ms, 4)] == ["注册"]
+    assert rules.open_before(ms, 2) == []
+
+
+def test_not_applicable_needs_a_reason_and_never_applies_to_signing_or_a_done_milestone():
+    assert rules.check_not_applicable("land", False, "服务业项目无需供地") is None
+    assert rules.check_not_applicable("land", False, "  ") is not None
+    assert rules.check_not_applicable("signed", False, "x") is not None
+    assert rules.check_not_applicable("land", True, "x") is not None
 
 
 def test_no_done_milestone_means_signed():

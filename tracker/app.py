@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.template.config import TemplateConfig
 
+from tracker.audit.views import AuditController
 from tracker.auth.views import AccountController, AuthController, require_new_password, retrieve_user
 from tracker.briefings.views import BriefingController
 from tracker.calendar.views import CalendarController
@@ -34,6 +35,7 @@ from tracker.portal.views import PortalController
 from tracker.projects.views import EnterpriseController, ProjectController
 from tracker.promises.views import ProjectPromiseController, PromiseController
 from tracker.requests.views import PortalRequestController, RequestController
+from tracker.security import add_security_headers, before_any_route
 from tracker.settings import ROOT, get_settings, today
 from tracker.web import TEMPLATE_CALLABLES, from_json, is_htmx, translator
 
@@ -114,6 +116,11 @@ async def lifespan(_app: Litestar) -> AsyncIterator[None]:
             await db.close_connection_pool()
 
 
+async def before_request(request: Request) -> Response | None:
+    before_any_route(request)
+    return await require_new_password(request)
+
+
 def create_app() -> Litestar:
     settings = get_settings()
     session_config = CookieBackendConfig(
@@ -135,6 +142,7 @@ def create_app() -> Litestar:
             ProjectPromiseController,
             PromiseController,
             CalendarController,
+            AuditController,
             MeetingController,
             ActionItemController,
             PortalController,
@@ -152,7 +160,8 @@ def create_app() -> Litestar:
         ),
         template_config=TemplateConfig(directory=ROOT / "templates", engine=JinjaTemplateEngine, engine_callback=_configure_templates),
         plugins=[HTMXPlugin()],
-        before_request=require_new_password,
+        before_request=before_request,
+        before_send=[add_security_headers],
         exception_handlers={
             NotAuthorizedException: on_not_authorized,
             PermissionDeniedException: on_forbidden,

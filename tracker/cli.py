@@ -206,6 +206,10 @@ def main(argv: list[str] | None = None) -> None:
     briefing.add_argument("--lang", choices=("zh", "en"), default="zh")
     briefing.add_argument("--output", required=True, help="the PDF file to write")
     briefing.add_argument("--html", action="store_true", help="write the HTML the PDF is made from instead")
+    backup = sub.add_parser("backup", help="write a consistent copy of the database and the uploads into one archive")
+    backup.add_argument("--output", required=True, help="the archive to write (.tar.gz)")
+    restore = sub.add_parser("restore", help="restore an archive from `tracker backup` into an empty database")
+    restore.add_argument("file", help="the archive (.tar.gz) written by `tracker backup`")
 
     args = parser.parse_args(argv)
     if args.command == "serve":
@@ -226,6 +230,14 @@ def main(argv: list[str] | None = None) -> None:
         _run(_refresh())
     elif args.command == "briefing":
         _run(_briefing(parser, args))
+    elif args.command == "backup":
+        from tracker.backup.commands import backup_command
+
+        backup_command(args.output)
+    elif args.command == "restore":
+        from tracker.backup.commands import restore_command
+
+        restore_command(args.file)
     elif args.command == "demo-logins":
         from tracker.demo import DEMO_PASSWORD, DEMO_USERS
 

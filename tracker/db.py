@@ -1,5 +1,7 @@
 """Database helpers shared by every area."""
 
+from piccolo.columns.combination import Where
+from piccolo.columns.operators.comparison import ComparisonOperator
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
@@ -32,8 +34,21 @@ CONFLICT_MESSAGE = N_(
 )
 
 
-def contains(column, text: str):
-    """Case-insensitive substring match: ILIKE on PostgreSQL, LIKE (already case-insensitive
-    for ASCII) on SQLite, which has no ILIKE."""
-    pattern = f"%{text}%"
-    return column.like(pattern) if is_sqlite() else column.ilike(pattern)
+class _LikeEscaped(ComparisonOperator):
+    template = "{name} LIKE {value} ESCAPE '\\'"
+
+
+class _ILikeEscaped(ComparisonOperator):
+    template = "{name} ILIKE {value} ESCAPE '\\'"
+
+
+def like_pattern(text: str) -> str:
+    """A substring pattern in which the user's %, _ and \\ are plain characters."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def contains(column, text: str) -> Where:
+    """Case-insensitive substring match of the user's text taken literally: ILIKE on PostgreSQL,
+    LIKE (already case-insensitive for ASCII) on SQLite, which has no ILIKE."""
+    return Where(column=column, value=like_pattern(text), operator=_LikeEscaped if is_sqlite() else _ILikeEscaped)

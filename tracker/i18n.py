@@ -44,6 +44,31 @@ def gettext(lang: str, message: str, **params: object) -> str:
     return text % params if params else text
 
 
+def pgettext(lang: str, context: str, message: str, **params: object) -> str:
+    """A message whose English word has more than one meaning ("Next" page or next milestone,
+    "Due" of a promise or of an action item): the context tells the translator which."""
+    text = translations(lang).pgettext(context, message)
+    return text % params if params else text
+
+
+# Short English message ids used bare (without a context) in more than one area of the app. Each
+# was checked to mean the same thing, and read the same in Chinese, wherever it appears; a test
+# fails on any other short message id shared between areas, so a second meaning gets a context
+# (pgettext) instead of silently reusing the first one's translation.
+SAME_MEANING_EVERYWHERE = frozenset({
+    "Absent", "Accept custody", "Acknowledge by", "Action", "Action items", "Active", "Add", "Addendum", "All",
+    "Answer by", "Audit trail", "Average satisfaction", "Baseline", "Briefings", "Cancel", "Category", "Chair", "Change password",
+    "Closed rate", "Confirmed rate", "Dashboard", "Date", "Decision", "Delegate", "Department", "Discussion", "Disputed",
+    "District", "Done on", "Due date", "Enterprise", "Enterprise requests", "Escalated", "Filter", "First responder",
+    "Inactive", "Industry", "Lead officer", "Leader", "Location", "Mark done", "Meeting", "Meeting minutes", "Milestone",
+    "Milestones", "My projects", "My requests", "New project", "None.", "Officers", "On-time rate", "Open",
+    "Overdue", "Owner", "Planned", "Portal accounts", "Project", "Project one-pager", "Projects", "Promise", "Promises",
+    "Raised on", "Reason", "Remove", "Request", "Requests", "Resolution", "Resolved rate", "Responsible leader", "Role",
+    "Save", "Signed", "Stage", "Status", "Task", "Total investment", "Username", "Warning", "Weekly briefing", "now",
+    "overdue", "provisional",
+})
+
+
 def negotiate(cookie: str | None, accept_language: str | None) -> str:
     """The user's pick (cookie) first, then the browser's Accept-Language, then Chinese."""
     if cookie in LANGUAGES:

@@ -112,7 +112,14 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "attendance": {"present": N_("Present"), "absent": N_("Absent"), "delegate": N_("Delegate")},
     "action_status": {"open": N_("Open"), "done": N_("Done"), "resolved": N_("Resolved"), "closed_unresolved": N_("Closed, not resolved")},
-    "change": {"done": N_("Done"), "reschedule": N_("Rescheduled"), "reopen": N_("Reopened")},
+    "change": {
+        "done": N_("Done"),
+        "done_out_of_order": N_("Done out of order"),
+        "reschedule": N_("Rescheduled"),
+        "reopen": N_("Reopened"),
+        "not_applicable": N_("Marked as not applicable"),
+        "applies_again": N_("Applies again"),
+    },
     "signal": {
         "milestone_overdue": N_("%(subject)s is %(workdays)s working days overdue"),
         "milestone_due": N_("%(subject)s is due within %(workdays)s working days"),

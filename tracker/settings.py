@@ -49,6 +49,25 @@ class Settings:
     issuer: dict[str, str]
 
 
+def private_dir(path: Path) -> Path:
+    """Create a directory only its owner may read (0700); an existing one is left as it is (it
+    may be shared, such as /tmp)."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.chmod(0o700)
+    return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file only its owner may read (0600), even under a permissive umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -63,8 +82,8 @@ def _secret_key() -> bytes:
         return key
     path = VAR / "secret.key"
     if not path.exists():
-        VAR.mkdir(exist_ok=True)
-        path.write_text(secrets.token_hex(32))
+        private_dir(VAR)
+        write_private(path, secrets.token_hex(32).encode())
     return bytes.fromhex(path.read_text().strip())
 
 
@@ -122,7 +141,11 @@ def engine_from_url(url: str):
     from piccolo.engine.sqlite import SQLiteEngine
 
     if (path := sqlite_path(url)) is not None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # The database (and the -wal/-shm files SQLite creates with the same mode) readable only
+        # by the owner; an empty file is a valid new database.
+        private_dir(Path(path).parent)
+        if not Path(path).exists():
+            write_private(Path(path), b"")
         # timeout: how long a writer waits for SQLite's lock before "database is locked".
         return SQLiteEngine(path=path, timeout=30)
     if url.startswith(("postgresql://", "postgres://")):

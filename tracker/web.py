@@ -29,12 +29,34 @@ def translator(request: Request):
     return _
 
 
-def int_or_none(value: str | None) -> int | None:
-    """A query parameter as an int, or None when absent or malformed (old bookmarks still open)."""
+# Every id and count the database stores is a 32-bit INTEGER (SERIAL on PostgreSQL): a number
+# outside this range can match nothing, so it is refused here, once, before any query sees it.
+INT_MIN = -(2**31)
+INT_MAX = 2**31 - 1
+# Dates anyone may enter: far enough back for old contracts, far enough ahead for long plans.
+DATE_MIN = date(1990, 1, 1)
+DATE_MAX = date(2100, 12, 31)
+
+
+def in_int_range(value: int) -> bool:
+    return INT_MIN <= value <= INT_MAX
+
+
+def int_or_none(value: str | None, minimum: int = INT_MIN, maximum: int = INT_MAX) -> int | None:
+    """A query parameter as an int, or None when absent, malformed or out of range (old bookmarks
+    and hand-typed URLs still open, with the parameter ignored)."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    if number is None or not minimum <= number <= maximum:
+        return None
+    return number
+
+
+def ids_of(values: list[str]) -> list[int]:
+    """Ids from repeated form fields (checkboxes, multi-selects); malformed ones are dropped."""
+    return [n for v in values if isinstance(v, str) and (n := int_or_none(v.strip(), 1)) is not None]
 
 
 def is_htmx(request: Request) -> bool:
@@ -58,6 +80,10 @@ def _ctx_lang(ctx: Any) -> str:
 
 def t_gettext(ctx: Any, message: str, **params: object) -> str:
     return i18n.gettext(_ctx_lang(ctx), message, **params)
+
+
+def t_pgettext(ctx: Any, context: str, message: str, **params: object) -> str:
+    return i18n.pgettext(_ctx_lang(ctx), context, message, **params)
 
 
 def t_date(ctx: Any, value: date | str | None, style: str = "medium") -> str:
@@ -88,6 +114,7 @@ def t_query(ctx: Any, params: dict[str, str]) -> str:
 
 TEMPLATE_CALLABLES = {
     "_": t_gettext,
+    "pgettext": t_pgettext,
     "fmt_date": t_date,
     "fmt_datetime": t_datetime,
     "fmt_wan": t_wan,
@@ -132,32 +159,58 @@ class Form:
             self.error(name, N_("This choice is not valid."))
         return value
 
-    def integer(self, name: str, required: bool = True, choices: set[int] | None = None) -> int | None:
+    def integer(self, name: str, required: bool = True, choices: set[int] | None = None,
+                minimum: int | None = None, maximum: int | None = None) -> int | None:
+        """A whole number. Choices (ids) must be among `choices`; counts within minimum..maximum.
+        Nothing outside the database's integer range ever gets through."""
         value = self.raw(name)
         if not value:
             if required:
-                self.error(name, N_("Please choose one."))
+                self.error(name, N_("Please choose one.") if choices is not None else N_("This field is required."))
             return None
         try:
             number = int(value)
         except ValueError:
             self.error(name, N_("Enter a whole number."))
             return None
+        if not in_int_range(number):
+            self.error(name, N_("This choice is not valid.") if choices is not None else N_("This number is out of range."))
+            return None
         if choices is not None and number not in choices:
             self.error(name, N_("This choice is not valid."))
+            return None
+        if minimum is not None and number < minimum:
+            self.error(name, N_("This number is too small.") if minimum > 0 else N_("The number cannot be negative."))
+            return None
+        if maximum is not None and number > maximum:
+            self.error(name, N_("This number is too large."))
+            return None
         return number
 
-    def date(self, name: str, required: bool = True) -> date | None:
+    def version(self, name: str = "version") -> int:
+        """The optimistic-lock version the form was built from; a missing or forged one can only
+        conflict (0 matches no row), never pass."""
+        number = int_or_none(self.raw(name), 1)
+        return number if number is not None else 0
+
+    def date(self, name: str, required: bool = True, minimum: date = DATE_MIN, maximum: date = DATE_MAX) -> date | None:
         value = self.raw(name)
         if not value:
             if required:
                 self.error(name, N_("Enter a date."))
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.error(name, N_("Enter a date as YYYY-MM-DD."))
             return None
+        if not DATE_MIN <= day <= DATE_MAX:
+            self.error(name, N_("Enter a date between 1990-01-01 and 2100-12-31."))
+            return None
+        if day < minimum or day > maximum:
+            self.error(name, N_("This date is outside the allowed range."))
+            return None
+        return day
 
     def decimal(self, name: str, required: bool = True, minimum: Decimal | None = None) -> Decimal | None:
         value = self.raw(name).replace(",", "")

@@ -59,17 +59,17 @@ async def weekly(week: rules.Week, today: date) -> Weekly:
     by_id = {p["id"]: p for p in projects}
 
     # Stages on the day and a week before, from the milestones' done dates.
-    milestones: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
+    milestones: dict[int, list[tuple[str, date | None, bool]]] = defaultdict(list)
     starts, operations = [], []
-    for m in await Milestone.select(Milestone.project, Milestone.stage, Milestone.actual_on).where(
+    for m in await Milestone.select(Milestone.project, Milestone.stage, Milestone.actual_on, Milestone.not_applicable).where(
             Milestone.project.is_in([p["id"] for p in projects] or [0])).order_by(Milestone.project).order_by(Milestone.seq):
-        milestones[m["project"]].append((m["stage"], m["actual_on"]))
+        milestones[m["project"]].append((m["stage"], m["actual_on"], m["not_applicable"]))
         if week.contains(m["actual_on"]) and m["actual_on"] <= day and m["project"] in by_id:
             if m["stage"] == "construction":
                 starts.append(by_id[m["project"]])
             elif m["stage"] == "operating":
                 operations.append(by_id[m["project"]])
-    before = week.monday - timedelta(days=1)
+    before = week.monday - timedelta(days=1)  # the end of the previous week
     by_stage: Counter = Counter()  # on the day; replaced below by the stored stages for this week
     advances = []
     for p in active:
@@ -82,15 +82,19 @@ async def weekly(week: rules.Week, today: date) -> Weekly:
 
     # Colours on the day, the changes within the week, and the last eight weeks.
     history: dict[int, list[tuple[date, str]]] = defaultdict(list)
-    newly_red, back_to_green = [], []
-    for c in await ColourChange.select(ColourChange.project, ColourChange.on, ColourChange.from_colour, ColourChange.to_colour).where(
+    for c in await ColourChange.select(ColourChange.project, ColourChange.on, ColourChange.to_colour).where(
             ColourChange.on <= day).order_by(ColourChange.on).order_by(ColourChange.id):
         history[c["project"]].append((c["on"], c["to_colour"]))
-        if week.contains(c["on"]) and c["project"] in by_id and by_id[c["project"]]["status"] == "active":
-            if c["to_colour"] == "red":
-                newly_red.append(by_id[c["project"]])
-            elif c["to_colour"] == "green" and c["from_colour"] in ("red", "amber"):
-                back_to_green.append({**by_id[c["project"]], "from_colour": c["from_colour"]})
+    # Each project under its net change over the week: red at the end and not at the start, or
+    # green at the end after red or amber at the start. A project that went red and back within
+    # the week is in neither list.
+    newly_red, back_to_green = [], []
+    for p in active:
+        change = rules.net_change(rules.colour_on(history[p["id"]], before), rules.colour_on(history[p["id"]], day))
+        if change == "newly_red":
+            newly_red.append(p)
+        elif change == "back_to_green":
+            back_to_green.append({**p, "from_colour": rules.colour_on(history[p["id"]], before)})
     if day == today:
         # This week: the stored stage and colour, counted by the dashboard's own queries.
         by_stage = Counter(await project_queries.count_by(Project.stage))

@@ -75,9 +75,20 @@ def colour_on(changes: list[tuple[date, str]], day: date) -> str | None:
     return colour
 
 
-def stage_on(milestones: list[tuple[str, date | None]], day: date) -> str:
-    """The stage a project had reached on a day, from its milestones' (stage, done on) pairs."""
-    return derive_stage((stage, done is not None and done <= day) for stage, done in milestones)
+def net_change(at_start: str | None, at_end: str | None) -> str | None:
+    """A project's colour change over a week, judged by where it started and where it ended:
+    "newly_red", "back_to_green" or None (no net change worth listing)."""
+    if at_end == "red" and at_start != "red":
+        return "newly_red"
+    if at_end == "green" and at_start in ("red", "amber"):
+        return "back_to_green"
+    return None
+
+
+def stage_on(milestones: list[tuple[str, date | None, bool]], day: date) -> str:
+    """The stage a project had reached on a day, from its milestones' (stage, done on, not
+    applicable) triples; a milestone that does not apply counts as complete."""
+    return derive_stage((stage, na or (done is not None and done <= day)) for stage, done, na in milestones)
 
 
 def stage_index(stage: str) -> int:

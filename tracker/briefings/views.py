@@ -18,7 +18,10 @@ from tracker.web import lang_of
 async def _deliver(request: Request, document: str, filename: str) -> Response:
     """The PDF (WeasyPrint runs in a worker thread), or with ?html=1 the HTML it is made from."""
     if request.query_params.get("html"):
-        return Response(document, media_type="text/html; charset=utf-8")
+        # A preview of a print document: its own styles inline, no script at all.
+        return Response(document, media_type="text/html; charset=utf-8", headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'self' file:; "
+                                       "frame-ancestors 'none'"})
     pdf = await to_thread.run_sync(render.pdf, document)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})

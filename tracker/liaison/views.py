@@ -52,7 +52,7 @@ class HandoverController(Controller):
         successor = form.integer("to_officer")
         reason = form.choice("reason", rules.HANDOVER_REASONS)
         note = form.text("note", required=False, max_length=2000)
-        version = form.integer("version")
+        version = form.version()
         errors = dict(form.errors)
         project = await project_queries.get_project(project_id)
         if not project:

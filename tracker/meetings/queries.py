@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import UTC, date, datetime
 
@@ -148,7 +149,8 @@ async def add_action_item(meeting: dict, item: dict, task: str, department: int,
         ActionItem(meeting=meeting["id"], agenda_item=item["id"], project=item["project"], task=task, owner_department=department,
                    owner_officer=officer, due_on=due_on)
     ).returning(ActionItem.id)
-    await audit(user_id, "create", "action_item", row[0]["id"], {"meeting": meeting["id"], "task": task, "due_on": due_on, "owner": officer})
+    await audit(user_id, "create", "action_item", row[0]["id"], {"meeting": meeting["id"], "task": task, "due_on": due_on, "owner": officer},
+                project=item["project"])
     return row[0]["id"]
 
 
@@ -159,7 +161,36 @@ async def mark_done(action: dict, resolution: str, outcome: str, version: int, u
     }).where(ActionItem.id == action["id"], ActionItem.version == version, ActionItem.status == "open").returning(ActionItem.id)
     if not updated:
         raise Conflict()
-    await audit(user_id, "action_done", "action_item", action["id"], {"resolution": resolution, "outcome": outcome})
+    await audit(user_id, "action_done", "action_item", action["id"], {"resolution": resolution, "outcome": outcome},
+                project=action["project"])
+
+
+async def save_minutes(item: dict, discussion: str, decision: str, version: int, user_id: int) -> None:
+    """Save one item's minutes if nobody saved them since `version`; the old texts go to the audit trail."""
+    updated = await AgendaItem.update({
+        AgendaItem.discussion: discussion, AgendaItem.decision: decision, AgendaItem.version: AgendaItem.version + 1,
+    }).where(AgendaItem.id == item["id"], AgendaItem.version == version).returning(AgendaItem.id)
+    if not updated:
+        raise Conflict()
+    await audit(user_id, "minutes", "meeting", item["meeting"], {
+        "item": item["id"], "discussion": discussion, "decision": decision,
+        "was_discussion": item["discussion"], "was_decision": item["decision"],
+    }, project=item["project"])
+
+
+async def save_attendance(meeting: dict, rows: list[dict], changes: dict[int, tuple[str, str]], version: int, user_id: int) -> None:
+    """Save the attendance list if nobody saved it since `version`; old and new values are audited."""
+    updated = await Meeting.update({Meeting.attendance_version: Meeting.attendance_version + 1}).where(
+        Meeting.id == meeting["id"], Meeting.attendance_version == version).returning(Meeting.id)
+    if not updated:
+        raise Conflict()
+    record = {}
+    for a in rows:
+        new = changes[a["id"]]
+        if new != (a["attendance"], a["delegate_name"]):
+            await Attendee.update({Attendee.attendance: new[0], Attendee.delegate_name: new[1]}).where(Attendee.id == a["id"])
+            record[str(a["id"])] = {"was": [a["attendance"], a["delegate_name"]], "now": list(new)}
+    await audit(user_id, "attendance", "meeting", meeting["id"], {"changes": json.dumps(record, ensure_ascii=False)})
 
 
 async def overdue_by_project(project_ids: list[int] | None, today: date) -> dict[int, list[str]]:

@@ -10,6 +10,12 @@ MEETING_STATUSES = ("draft", "in_progress", "closed")
 NEXT_STATUS = {"draft": "in_progress", "in_progress": "closed"}
 ATTENDANCE = ("present", "absent", "delegate")
 OUTCOMES = ("resolved", "closed_unresolved")
+# Limits the forms declare and the server enforces.
+MINUTES_MAX = 5000
+TASK_MAX = 2000
+DELEGATE_MAX = 50
+# An action item is due within a year of working days at most.
+DUE_WORKDAYS_MAX = 250
 
 
 def check_meeting_transition(current: str, new: str) -> str | None:

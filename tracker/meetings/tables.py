@@ -16,6 +16,8 @@ class Meeting(Table):
     location = Varchar(length=100, default="")
     status = Varchar(length=20, default="draft")  # draft | in_progress | closed
     version = Integer(default=1)
+    # The attendance form's own lock, so saving attendance does not conflict with a status change.
+    attendance_version = Integer(default=1)
     created_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
     created_at = Timestamptz()
     closed_at = Timestamptz(null=True, default=None)
@@ -42,6 +44,8 @@ class AgendaItem(Table):
     carried_action = Integer(null=True, default=None, index=True)
     discussion = Text(default="")
     decision = Text(default="")
+    # Optimistic lock of the minutes of this item.
+    version = Integer(default=1)
 
 
 class ActionItem(Table):

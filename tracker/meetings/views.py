@@ -19,7 +19,7 @@ from tracker.org.tables import Department, Officer
 from tracker.projects import queries as project_queries
 from tracker.projects.tables import Project
 from tracker.settings import today
-from tracker.web import Form, int_or_none, is_htmx, safe_next
+from tracker.web import Form, ids_of, int_or_none, is_htmx, safe_next
 
 # Staff who write minutes: everyone but leaders, who read.
 minute_takers = allow("admin", "coordinator", "officer")
@@ -55,8 +55,11 @@ class MeetingController(Controller):
         officers = {o["id"] for o in await Officer.select(Officer.id).where(Officer.active == True)}  # noqa: E712
         chair = form.integer("chair", choices=officers)
         location = form.text("location", required=False, max_length=100)
-        attendees = [int(v) for v in data.getall("attendees", []) if v.isdigit() and int(v) in officers]
-        departments = [int(v) for v in data.getall("departments", []) if v.isdigit()]
+        attendees = [i for i in ids_of(data.getall("attendees", [])) if i in officers]
+        known = {d["id"] for d in await active_departments()}
+        departments = ids_of(data.getall("departments", []))
+        if any(d not in known for d in departments):
+            form.error("departments", N_("This choice is not valid."))
         if not form.ok:
             return Template("meetings/new.html", context=await self._new_context(dict(data), form.errors), status_code=422)
         async with write_transaction():
@@ -75,7 +78,8 @@ class MeetingController(Controller):
             "officers": await project_queries.officer_choices(),
             "departments": await active_departments(),
             "projects": await Project.select(Project.id, Project.name).where(Project.status == "active").order_by(Project.name),
-            "errors": {}, "values": {}, "error_item": None, **extra,
+            "errors": {}, "values": {}, "error_item": None, "minutes_values": {}, "minutes_conflict": None,
+            "attendance_values": {}, **extra,
         }
 
     @get("/{meeting_id:int}")
@@ -110,7 +114,7 @@ class MeetingController(Controller):
         meeting = await self._open_meeting(request, meeting_id)
         form = Form(await request.form())
         new = form.choice("status", rules.MEETING_STATUSES)
-        version = form.integer("version")
+        version = form.version()
         if form.ok and (error := rules.check_meeting_transition(meeting["status"], new)):
             form.error("status", error)
         if not form.ok:
@@ -136,7 +140,7 @@ class MeetingController(Controller):
             last = await AgendaItem.select(AgendaItem.position).where(AgendaItem.meeting == meeting_id).order_by(AgendaItem.position, ascending=False).first()
             row = await AgendaItem.insert(AgendaItem(meeting=meeting_id, position=(last["position"] if last else 0) + 1, kind="topic",
                                                      title=title, project=project)).returning(AgendaItem.id)
-            await audit(request.user.id, "agenda_add", "meeting", meeting_id, {"item": row[0]["id"], "title": title})
+            await audit(request.user.id, "agenda_add", "meeting", meeting_id, {"item": row[0]["id"], "title": title}, project=project)
         return self._back(request, meeting_id)
 
     @post("/{meeting_id:int}/items/{item_id:int}/delete", guards=[managers_only])
@@ -147,7 +151,7 @@ class MeetingController(Controller):
             return await self._refuse(request, meeting_id, {"item": N_("This item has action items; it stays on the agenda.")}, error_item=item_id)
         async with write_transaction():
             await AgendaItem.delete().where(AgendaItem.id == item_id)
-            await audit(request.user.id, "agenda_remove", "meeting", meeting_id, {"item": item_id, "title": item["title"]})
+            await audit(request.user.id, "agenda_remove", "meeting", meeting_id, {"item": item_id, "title": item["title"]}, project=item["project"])
         return await self._agenda_response(request, meeting_id)
 
     @post("/{meeting_id:int}/items/{item_id:int}/move", guards=[managers_only])
@@ -173,13 +177,20 @@ class MeetingController(Controller):
         item = await self._item(meeting_id, item_id)
         if meeting["status"] != "in_progress":
             return await self._refuse(request, meeting_id, {"item": N_("Minutes are written while the meeting is in progress.")}, error_item=item_id)
-        form = Form(await request.form())
-        discussion = form.text("discussion", required=False, max_length=5000)
-        decision = form.text("decision", required=False, max_length=5000)
-        async with write_transaction():
-            await AgendaItem.update({AgendaItem.discussion: discussion, AgendaItem.decision: decision}).where(AgendaItem.id == item_id)
-            await audit(request.user.id, "minutes", "meeting", meeting_id, {"item": item_id, "discussion": discussion,
-                                                                                     "decision": decision, "was": item["decision"]})
+        data = await request.form()
+        form = Form(data)
+        discussion = form.text("discussion", required=False, max_length=rules.MINUTES_MAX)
+        decision = form.text("decision", required=False, max_length=rules.MINUTES_MAX)
+        version = form.version()
+        if not form.ok:
+            return await self._refuse(request, meeting_id, form.errors, error_item=item_id, minutes_values={item_id: dict(data)})
+        try:
+            async with write_transaction():
+                await queries.save_minutes(item, discussion, decision, version, request.user.id)
+        except Conflict:
+            # Someone saved this item since the page was loaded: show both texts, lose nothing.
+            return await self._refuse(request, meeting_id, {"minutes": CONFLICT_MESSAGE}, 409, error_item=item_id,
+                                      minutes_values={item_id: dict(data)}, minutes_conflict=item_id)
         return self._back(request, meeting_id, f"item{item_id}")
 
     @post("/{meeting_id:int}/items/{item_id:int}/actions", guards=[minute_takers])
@@ -188,19 +199,19 @@ class MeetingController(Controller):
         item = await self._item(meeting_id, item_id)
         data = await request.form()
         form = Form(data)
-        task = form.text("task", required=False, max_length=2000)
-        department = form.integer("owner_department", choices={d["id"] for d in await Department.select(Department.id)})
-        officer_id = form.integer("owner_officer")
-        due_on = form.date("due_on", required=False)
-        workdays = form.integer("due_workdays", required=False)
+        task = form.text("task", required=False, max_length=rules.TASK_MAX)
+        department = form.integer("owner_department", choices={d["id"] for d in await active_departments()})
+        officer_id = form.integer("owner_officer", choices={o["id"] for o in await project_queries.officer_choices()})
+        due_on = form.date("due_on", required=False, minimum=meeting["held_on"])
+        workdays = form.integer("due_workdays", required=False, minimum=1, maximum=rules.DUE_WORKDAYS_MAX)
         if due_on is None and workdays is not None:
-            due_on = (await project_queries.load_calendar()).add_workdays(meeting["held_on"], max(workdays, 0))
-        officer = await Officer.select(Officer.active).where(Officer.id == officer_id).first() if officer_id else None
-        if officer_id and officer is None:
-            form.error("owner_officer", N_("This choice is not valid."))
+            due_on = (await project_queries.load_calendar()).add_workdays(meeting["held_on"], workdays)
+        absent = {a["officer"] for a in await queries.attendees(meeting_id) if a["attendance"] == "absent"}
+        if officer_id in absent:
+            form.error("owner_officer", N_("This officer is marked absent from the meeting; choose who takes the task."))
         if meeting["status"] != "in_progress":
             form.error("task", N_("Minutes are written while the meeting is in progress."))
-        if form.ok and (problem := rules.check_action_item(task, due_on, meeting["held_on"], officer["active"])):
+        if form.ok and (problem := rules.check_action_item(task, due_on, meeting["held_on"], True)):
             form.error(*problem)
         if not form.ok:
             return await self._refuse(request, meeting_id, form.errors, error_item=item_id, values=dict(data))
@@ -212,15 +223,25 @@ class MeetingController(Controller):
 
     @post("/{meeting_id:int}/attendance", guards=[minute_takers])
     async def attendance(self, request: Request, meeting_id: int) -> Response:
-        await self._open_meeting(request, meeting_id)
+        meeting = await self._open_meeting(request, meeting_id)
         data = await request.form()
+        form = Form(data)
         rows = await Attendee.select().where(Attendee.meeting == meeting_id)
-        async with write_transaction():
-            for a in rows:
-                value = data.get(f"attendance_{a['id']}", a["attendance"])
-                if value in rules.ATTENDANCE:
-                    await Attendee.update({Attendee.attendance: value, Attendee.delegate_name: (data.get(f"delegate_{a['id']}") or "")[:50]}).where(Attendee.id == a["id"])
-            await audit(request.user.id, "attendance", "meeting", meeting_id, {k: v for k, v in data.items() if k.startswith(("attendance_", "delegate_"))})
+        changes = {}
+        for a in rows:
+            value = form.choice(f"attendance_{a['id']}", rules.ATTENDANCE)
+            delegate = form.text(f"delegate_{a['id']}", required=False, max_length=rules.DELEGATE_MAX)
+            if value == "delegate" and not delegate:
+                form.error(f"delegate_{a['id']}", N_("Name the delegate."))
+            changes[a["id"]] = (value, delegate if value == "delegate" else "")
+        version = form.version("attendance_version")
+        if not form.ok:
+            return await self._refuse(request, meeting_id, form.errors, attendance_values=dict(data))
+        try:
+            async with write_transaction():
+                await queries.save_attendance(meeting, rows, changes, version, request.user.id)
+        except Conflict:
+            return await self._refuse(request, meeting_id, {"attendance": CONFLICT_MESSAGE}, 409, attendance_values=dict(data))
         return self._back(request, meeting_id, "attendance")
 
     @post("/{meeting_id:int}/addenda", guards=[managers_only])
@@ -297,7 +318,7 @@ class ActionItemController(Controller):
         form = Form(await request.form())
         resolution = form.text("resolution", required=False, max_length=2000)
         outcome = form.raw("outcome")
-        version = form.integer("version")
+        version = form.version()
         if (problem := rules.check_done(resolution, outcome)) is not None:
             form.error(*problem)
         if action["status"] != "open":

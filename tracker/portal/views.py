@@ -34,10 +34,12 @@ async def project_page_context(project: dict, errors: dict | None = None, values
     for p in promises:
         p["fulfilments"] = [f for f in fulfilments if f["promise"] == p["id"]]
         p["can_answer"] = promise_rules.awaits_countersign(p["status"], p["answer"])
+    milestones = await queries.project_milestones(project["id"])
     return {
         "project": project,
-        "milestones": await queries.project_milestones(project["id"]),
+        "milestones": milestones,
         "stages": rules.STAGES,
+        "stage_states": dict(rules.stage_states((m["stage"], m["actual_on"] is not None or m["not_applicable"]) for m in milestones)),
         "promises": promises,
         "requests": await request_queries.listing(request_queries.InboxFilter(project=project["id"]), now),
         "errors": errors or {},
@@ -83,7 +85,7 @@ class PortalController(Controller):
         form = Form(await request.form())
         answer = form.choice("answer", promise_rules.ANSWERS)
         reason = form.text("answer_reason", required=False, max_length=2000)
-        version = form.integer("version")
+        version = form.version()
         if form.ok and promise["answer"] is not None:
             form.error("answer", promise_rules.ALREADY_ANSWERED)
         if form.ok and (problem := promise_rules.check_answer(promise["status"], answer, reason)):

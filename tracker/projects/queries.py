@@ -36,6 +36,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def open_milestone():
+    """The condition of a milestone still to be done: not done and not "does not apply"."""
+    return Milestone.actual_on.is_null() & (Milestone.not_applicable == False)  # noqa: E712
+
+
 # --- colours -------------------------------------------------------------------------------
 
 
@@ -43,7 +48,7 @@ async def signals_for(project_ids: list[int] | None, today: date, calendar: Work
     """Warning signals of active projects (all of them when project_ids is None)."""
     query = Milestone.select(
         Milestone.project, Milestone.name, Milestone.stage, Milestone.planned_on, Milestone.actual_on
-    ).where(Milestone.actual_on.is_null(), Milestone.project.status == "active")
+    ).where(open_milestone(), Milestone.project.status == "active")
     if project_ids is not None:
         if not project_ids:
             return {}
@@ -209,29 +214,50 @@ async def _after_milestone_change(project_id: int, today: date, calendar: WorkCa
     if milestone_id is not None:
         # Promises due "N working days after this milestone" start (or stop) their clock.
         await recompute_due_dates(calendar, milestone_id)
-    rows = await Milestone.select(Milestone.stage, Milestone.actual_on).where(Milestone.project == project_id)
-    stage = rules.derive_stage((r["stage"], r["actual_on"] is not None) for r in rows)
+    rows = await Milestone.select(Milestone.stage, Milestone.actual_on, Milestone.not_applicable).where(Milestone.project == project_id)
+    stage = rules.derive_stage((r["stage"], r["actual_on"] is not None or r["not_applicable"]) for r in rows)
     await Project.update(
         {Project.stage: stage, Project.updated_at: _now(), Project.version: Project.version + 1}
     ).where(Project.id == project_id)
     await refresh_colours([project_id], today, calendar)
 
 
-async def mark_milestone_done(milestone: dict, actual_on: date, version: int, user_id: int, today: date, calendar: WorkCalendar) -> None:
-    await _bump_milestone(milestone["id"], version, {Milestone.actual_on: actual_on})
+async def mark_milestone_done(milestone: dict, actual_on: date, version: int, user_id: int, today: date, calendar: WorkCalendar,
+                              out_of_order: list[str] | None = None) -> None:
+    """Record a completion. out_of_order: the names of earlier milestones still open, which the
+    user confirmed; the completion is then recorded as out of order."""
+    await _bump_milestone(milestone["id"], version, {Milestone.actual_on: actual_on, Milestone.out_of_order: bool(out_of_order)})
     await MilestoneChange.insert(
-        MilestoneChange(milestone=milestone["id"], kind="done", to_date=actual_on, user=user_id, at=_now())
+        MilestoneChange(milestone=milestone["id"], kind="done_out_of_order" if out_of_order else "done", to_date=actual_on,
+                        reason="; ".join(out_of_order or []), user=user_id, at=_now())
     )
-    await audit(user_id, "milestone_done", "milestone", milestone["id"], {"actual_on": actual_on, "project": milestone["project"]})
+    await audit(user_id, "milestone_done", "milestone", milestone["id"],
+                {"actual_on": actual_on, "out_of_order": bool(out_of_order), "open_before": "; ".join(out_of_order or [])},
+                project=milestone["project"])
+    await _after_milestone_change(milestone["project"], today, calendar, milestone["id"])
+
+
+async def mark_not_applicable(milestone: dict, reason: str, version: int, user_id: int, today: date, calendar: WorkCalendar) -> None:
+    await _bump_milestone(milestone["id"], version, {Milestone.not_applicable: True, Milestone.na_reason: reason})
+    await MilestoneChange.insert(
+        MilestoneChange(milestone=milestone["id"], kind="not_applicable", reason=reason, user=user_id, at=_now())
+    )
+    await audit(user_id, "milestone_not_applicable", "milestone", milestone["id"], {"reason": reason}, project=milestone["project"])
     await _after_milestone_change(milestone["project"], today, calendar, milestone["id"])
 
 
 async def reopen_milestone(milestone: dict, reason: str, version: int, user_id: int, today: date, calendar: WorkCalendar) -> None:
-    await _bump_milestone(milestone["id"], version, {Milestone.actual_on: None})
+    """A done milestone becomes open again; one marked "does not apply" applies again."""
+    await _bump_milestone(milestone["id"], version, {
+        Milestone.actual_on: None, Milestone.out_of_order: False, Milestone.not_applicable: False, Milestone.na_reason: "",
+    })
+    kind = "applies_again" if milestone["not_applicable"] else "reopen"
     await MilestoneChange.insert(
-        MilestoneChange(milestone=milestone["id"], kind="reopen", from_date=milestone["actual_on"], reason=reason, user=user_id, at=_now())
+        MilestoneChange(milestone=milestone["id"], kind=kind, from_date=milestone["actual_on"], reason=reason, user=user_id, at=_now())
     )
-    await audit(user_id, "milestone_reopen", "milestone", milestone["id"], {"was_done_on": milestone["actual_on"], "reason": reason})
+    await audit(user_id, "milestone_reopen", "milestone", milestone["id"],
+                {"was_done_on": milestone["actual_on"], "was_not_applicable": milestone["not_applicable"], "reason": reason},
+                project=milestone["project"])
     await _after_milestone_change(milestone["project"], today, calendar, milestone["id"])
 
 
@@ -244,7 +270,7 @@ async def reschedule_milestone(milestone: dict, new_date: date, reason: str, ver
     )
     await audit(
         user_id, "milestone_reschedule", "milestone", milestone["id"],
-        {"from": milestone["planned_on"], "to": new_date, "reason": reason, "project": milestone["project"]},
+        {"from": milestone["planned_on"], "to": new_date, "reason": reason}, project=milestone["project"],
     )
     await _after_milestone_change(milestone["project"], today, calendar)
 
@@ -294,7 +320,9 @@ LIST_COLUMNS = (
 def _where(f: ProjectFilter) -> list:
     clauses = []
     if f.q:
-        clauses.append(contains(Project.name, f.q) | contains(Project.enterprise.name, f.q))
+        clauses.append(
+            contains(Project.name, f.q) | contains(Project.enterprise.name, f.q) | contains(Project.enterprise.credit_code, f.q)
+        )
     if f.stage:
         clauses.append(Project.stage == f.stage)
     if f.colour:
@@ -335,7 +363,7 @@ async def list_projects(f: ProjectFilter, page_size: int) -> ProjectPage:
     if ids:
         open_ms = await (
             Milestone.select(Milestone.project, Milestone.name, Milestone.planned_on)
-            .where(Milestone.project.is_in(ids), Milestone.actual_on.is_null())
+            .where(Milestone.project.is_in(ids), open_milestone())
             .order_by(Milestone.seq)
         )
         for m in open_ms:
@@ -423,7 +451,7 @@ async def due_soon(today: date, until: date, limit: int = 50) -> list[dict]:
             Milestone.project.lead_officer.name.as_alias("lead_name"),
         )
         .where(
-            Milestone.actual_on.is_null(), Milestone.planned_on >= today, Milestone.planned_on <= until,
+            open_milestone(), Milestone.planned_on >= today, Milestone.planned_on <= until,
             Milestone.project.status == "active",
         )
         .order_by(Milestone.planned_on)
@@ -434,7 +462,7 @@ async def due_soon(today: date, until: date, limit: int = 50) -> list[dict]:
 async def next_milestones(project_ids: list[int], per_project: int = 2) -> dict[int, list[dict]]:
     """The next open milestones of each project, in plan order."""
     rows = await Milestone.select(Milestone.project, Milestone.name, Milestone.planned_on, Milestone.provisional).where(
-        Milestone.project.is_in(project_ids or [0]), Milestone.actual_on.is_null()
+        Milestone.project.is_in(project_ids or [0]), open_milestone()
     ).order_by(Milestone.project).order_by(Milestone.seq)
     out: dict[int, list[dict]] = defaultdict(list)
     for r in rows:

@@ -81,16 +81,58 @@ def plan_milestones(
     return plan
 
 
-def derive_stage(milestones: Iterable[tuple[str, bool]]) -> str:
-    """The last stage (in lifecycle order) whose milestones are all done.
+def complete_stages(milestones: Iterable[tuple[str, bool]]) -> dict[str, bool]:
+    """Per stage that has milestones: whether all of them are complete.
 
-    milestones: (stage, done) pairs. A project with no completed stage is at "signed".
+    milestones: (stage, complete) pairs, where complete means done or not applicable.
     """
-    done_by_stage: dict[str, bool] = {}
+    complete: dict[str, bool] = {}
     for stage, done in milestones:
-        done_by_stage[stage] = done_by_stage.get(stage, True) and done
-    reached = [s for s in STAGES if done_by_stage.get(s)]
-    return reached[-1] if reached else STAGES[0]
+        complete[stage] = complete.get(stage, True) and done
+    return complete
+
+
+def derive_stage(milestones: Iterable[tuple[str, bool]]) -> str:
+    """The last stage of the unbroken run of complete stages from signing.
+
+    milestones: (stage, complete) pairs, complete meaning done or not applicable. A stage with
+    no milestones at all (a template without it) neither breaks nor extends the run. A stage
+    completed out of order, after an open one, does not count: the project is where its
+    unbroken run ends.
+    """
+    complete = complete_stages(milestones)
+    reached = STAGES[0]
+    for stage in STAGES:
+        if stage not in complete:
+            continue
+        if not complete[stage]:
+            break
+        reached = stage
+    return reached
+
+
+def stage_states(milestones: Iterable[tuple[str, bool]]) -> list[tuple[str, str]]:
+    """Each stage with what a progress line shows for it: "done" (all its milestones complete),
+    "current" (the first stage not complete) or "open"; stages without milestones are left out."""
+    complete = complete_stages(milestones)
+    states, current_seen = [], False
+    for stage in STAGES:
+        if stage not in complete:
+            continue
+        if complete[stage]:
+            states.append((stage, "done"))
+        elif not current_seen:
+            states.append((stage, "current"))
+            current_seen = True
+        else:
+            states.append((stage, "open"))
+    return states
+
+
+def open_before(milestones: Sequence[dict], seq: int) -> list[dict]:
+    """Milestones planned before this one (by sequence) that are neither done nor not applicable:
+    completing this one now is out of order."""
+    return [m for m in milestones if m["seq"] < seq and m["actual_on"] is None and not m["not_applicable"]]
 
 
 @dataclass(frozen=True)
@@ -172,6 +214,17 @@ def project_signals(
     signals += [Signal("red", "promise_overdue", p) for p in overdue_promises]
     signals += [Signal("amber", "action_overdue", a) for a in overdue_action_items]
     return signals
+
+
+def check_not_applicable(stage: str, done: bool, reason: str) -> str | None:
+    """Why a milestone cannot be marked "does not apply", or None."""
+    if stage == "signed":
+        return N_("The signing milestone always applies.")
+    if done:
+        return N_("A milestone that is done cannot be marked as not applicable; reopen it first.")
+    if not reason.strip():
+        return N_("Say why this milestone does not apply to the project.")
+    return None
 
 
 def check_milestone_done(actual_on: date, signed_on: date, today: date) -> str | None:

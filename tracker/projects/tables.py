@@ -58,6 +58,11 @@ class Milestone(Table):
     # Planned date computed through a year with no published calendar.
     provisional = Boolean(default=False)
     actual_on = Date(null=True, default=None, index=True)
+    # Does not apply to this project (no land needed, say): counts as complete for the stage.
+    not_applicable = Boolean(default=False)
+    na_reason = Text(default="")
+    # Recorded done while an earlier milestone was still open (confirmed by the user).
+    out_of_order = Boolean(default=False)
     version = Integer(default=1)
 
 

@@ -6,6 +6,8 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Response, Template
 
+from tracker.audit import queries as audit_queries
+from tracker.audit import views as audit_views
 from tracker.audit.record import audit
 from tracker.auth.roles import CurrentUser, can_edit_project, managers_only, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, contains, write_transaction
@@ -75,10 +77,8 @@ class ProjectController(Controller):
         project = await _project_or_404(project_id)
         milestones = await queries.project_milestones(project_id)
         calendar = await queries.load_calendar()
-        signals = rules.project_signals(
-            [rules.MilestoneState(m["name"], m["stage"], m["planned_on"], m["actual_on"]) for m in milestones],
-            today(), calendar, queries.thresholds(),
-        ) if project["status"] == "active" else []
+        # Every signal the colour rule used (milestones, promises, action items): the briefing's list.
+        signals = (await queries.signals_for([project_id], today(), calendar)).get(project_id, []) if project["status"] == "active" else []
         return {
             "project": project,
             "milestones": milestones,
@@ -93,8 +93,22 @@ class ProjectController(Controller):
             "can_edit": can_edit_project(request.user, project),
             "errors": {},
             "stages": rules.STAGES,
+            "stage_states": dict(rules.stage_states(
+                (m["stage"], m["actual_on"] is not None or m["not_applicable"]) for m in milestones)),
             **extra,
         }
+
+    @get("/{project_id:int}/history")
+    async def history(self, request: Request, project_id: int) -> Template:
+        """The project's own audit trail: what happened to it and to its milestones, promises,
+        requests, meeting items and team, by whom and when."""
+        project = await _project_or_404(project_id)
+        f, errors = audit_views.parse_filter(request, project=project_id)
+        rows, total = await audit_queries.events(f)
+        return Template("audit/index.html", context={
+            "rows": rows, "total": total, "f": f, "errors": errors, "users": [], "entities": await audit_queries.entity_kinds(),
+            "pages": max(1, -(-total // audit_queries.PAGE_SIZE)), "base": f"/projects/{project_id}/history", "project": project,
+        }, status_code=422 if errors else 200)
 
     # --- milestones ---------------------------------------------------------------------
 
@@ -109,17 +123,22 @@ class ProjectController(Controller):
             raise NotFoundException()
         return project, milestone
 
-    async def _milestone_response(self, request: Request, project_id: int, milestone_id: int, error: str | None = None, status: int = 200, form_values: dict | None = None) -> Response:
+    async def _milestone_response(self, request: Request, project_id: int, milestone_id: int, error: str | None = None, status: int = 200,
+                                  form_values: dict | None = None, confirm: list[str] | None = None) -> Response:
+        """The row in place (htmx) or the page; `confirm` lists the earlier open milestones a
+        completion out of order must be confirmed against."""
         if is_htmx(request):
             context = await self._detail_context(request, project_id)
             m = next(m for m in context["milestones"] if m["id"] == milestone_id)
             return Template(
                 "projects/_milestone_row.html",
-                context={**context, "m": m, "row_error": error, "form_values": form_values or {}, "oob": True},
+                context={**context, "m": m, "row_error": error, "form_values": form_values or {}, "oob": True,
+                         "confirm_milestone": milestone_id if confirm else None, "confirm_out_of_order": confirm},
                 status_code=status,
             )
         if error:
-            context = await self._detail_context(request, project_id, milestone_errors={milestone_id: error}, form_values=form_values or {})
+            context = await self._detail_context(request, project_id, milestone_errors={milestone_id: error}, form_values=form_values or {},
+                                                 confirm_milestone=milestone_id if confirm else None, confirm_out_of_order=confirm)
             return Template("projects/detail.html", context=context, status_code=status)
         return Redirect(f"/projects/{project_id}#m{milestone_id}")
 
@@ -128,18 +147,26 @@ class ProjectController(Controller):
         project, milestone = await self._milestone_for_edit(request, project_id, milestone_id)
         form = Form(await request.form())
         actual_on = form.date("actual_on")
-        version = form.integer("version")
+        version = form.version()
         error = next(iter(form.errors.values()), None)
         if not error and milestone["actual_on"] is not None:
             error = N_("This milestone is already done.")
+        if not error and milestone["not_applicable"]:
+            error = N_("This milestone is marked as not applicable; make it apply again first.")
         if not error:
             error = rules.check_milestone_done(actual_on, project["signed_on"], today())
         if error:
             return await self._milestone_response(request, project_id, milestone_id, error, 422, dict(form.data))
+        earlier = [m["name"] for m in rules.open_before(await queries.project_milestones(project_id), milestone["seq"])]
+        if earlier and not form.boolean("confirm_out_of_order"):
+            return await self._milestone_response(
+                request, project_id, milestone_id, N_("Earlier milestones are still open. Record this one as done out of order?"), 422,
+                dict(form.data), confirm=earlier)
         user: CurrentUser = request.user
         try:
             async with write_transaction():
-                await queries.mark_milestone_done(milestone, actual_on, version, user.id, today(), await queries.load_calendar())
+                await queries.mark_milestone_done(milestone, actual_on, version, user.id, today(), await queries.load_calendar(),
+                                                  out_of_order=earlier)
         except Conflict:
             return await self._milestone_response(request, project_id, milestone_id, CONFLICT_MESSAGE, 409)
         return await self._milestone_response(request, project_id, milestone_id)
@@ -150,10 +177,12 @@ class ProjectController(Controller):
         form = Form(await request.form())
         new_date = form.date("planned_on")
         reason = form.text("reason", required=False, max_length=500)
-        version = form.integer("version")
+        version = form.version()
         error = next(iter(form.errors.values()), None)
         if not error and milestone["actual_on"] is not None:
             error = N_("A milestone that is done cannot be rescheduled; reopen it first.")
+        if not error and milestone["not_applicable"]:
+            error = N_("This milestone is marked as not applicable; make it apply again first.")
         if not error:
             error = rules.check_reschedule(new_date, milestone["planned_on"], project["signed_on"], reason)
         if error:
@@ -170,9 +199,9 @@ class ProjectController(Controller):
         _project, milestone = await self._milestone_for_edit(request, project_id, milestone_id)
         form = Form(await request.form())
         reason = form.text("reason", max_length=500)
-        version = form.integer("version")
+        version = form.version()
         error = next(iter(form.errors.values()), None)
-        if not error and milestone["actual_on"] is None:
+        if not error and milestone["actual_on"] is None and not milestone["not_applicable"]:
             error = N_("This milestone is not done.")
         if not error and milestone["stage"] == "signed":
             error = N_("The signing milestone cannot be reopened.")
@@ -185,6 +214,26 @@ class ProjectController(Controller):
             return await self._milestone_response(request, project_id, milestone_id, CONFLICT_MESSAGE, 409)
         return await self._milestone_response(request, project_id, milestone_id)
 
+    @post("/{project_id:int}/milestones/{milestone_id:int}/not-applicable")
+    async def milestone_not_applicable(self, request: Request, project_id: int, milestone_id: int) -> Response:
+        _project, milestone = await self._milestone_for_edit(request, project_id, milestone_id)
+        form = Form(await request.form())
+        reason = form.text("reason", required=False, max_length=500)
+        version = form.version()
+        error = next(iter(form.errors.values()), None)
+        if not error and milestone["not_applicable"]:
+            error = N_("This milestone is already marked as not applicable.")
+        if not error:
+            error = rules.check_not_applicable(milestone["stage"], milestone["actual_on"] is not None, reason)
+        if error:
+            return await self._milestone_response(request, project_id, milestone_id, error, 422, dict(form.data))
+        try:
+            async with write_transaction():
+                await queries.mark_not_applicable(milestone, reason, version, request.user.id, today(), await queries.load_calendar())
+        except Conflict:
+            return await self._milestone_response(request, project_id, milestone_id, CONFLICT_MESSAGE, 409)
+        return await self._milestone_response(request, project_id, milestone_id)
+
     # --- status: pause, resume, cancel ----------------------------------------------------
 
     @post("/{project_id:int}/status", guards=[managers_only])
@@ -193,7 +242,7 @@ class ProjectController(Controller):
         form = Form(await request.form())
         status = form.choice("status", rules.PROJECT_STATUSES)
         reason = form.text("reason", max_length=500)
-        version = form.integer("version")
+        version = form.version()
         if form.ok:
             error = rules.check_status_change(project["status"], status)
             if error:

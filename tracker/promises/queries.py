@@ -71,7 +71,7 @@ async def create(p: NewPromise, user_id: int, calendar: WorkCalendar) -> int:
             created_at=_now(),
         )
     ).returning(Promise.id)
-    await audit(user_id, "create", "promise", row[0]["id"], {k: v for k, v in p.__dict__.items()})
+    await audit(user_id, "create", "promise", row[0]["id"], {k: v for k, v in p.__dict__.items()}, project=p.project_id)
     return row[0]["id"]
 
 
@@ -98,7 +98,8 @@ async def change_status(promise: dict, new: str, fields: dict, version: int, use
         # A new settlement needs a new countersign.
         values[Promise.answer] = None
     await _update(promise["id"], version, values)
-    await audit(user_id, "promise_status", "promise", promise["id"], {"from": promise["status"], "to": new, **fields})
+    await audit(user_id, "promise_status", "promise", promise["id"], {"from": promise["status"], "to": new, **fields},
+                project=promise["project"])
 
 
 async def add_fulfilment(promise: dict, delivered_on: date, description: str, amount: Decimal | None, delivered_by: str,
@@ -108,7 +109,8 @@ async def add_fulfilment(promise: dict, delivered_on: date, description: str, am
                    delivered_by=delivered_by, corrects=corrects, recorded_by=user_id, recorded_at=_now())
     ).returning(Fulfilment.id)
     await audit(user_id, "fulfilment", "promise", promise["id"], {"delivered_on": delivered_on, "description": description,
-                                                                   "amount": amount, "corrects": corrects})
+                                                                   "amount": amount, "corrects": corrects},
+                project=promise["project"])
     if promise["status"] == "pending":
         await Promise.update({Promise.status: "in_progress", Promise.version: Promise.version + 1}).where(Promise.id == promise["id"])
     return row[0]["id"]
@@ -123,7 +125,8 @@ async def record_answer(promise: dict, answer: str, reason: str, version: int, u
         **({Promise.settled_on: None} if new_status != promise["status"] else {}),
     })
     await audit(user_id, "promise_answer", "promise", promise["id"], {"answer": answer, "reason": reason, "on_behalf": on_behalf,
-                                                                       "reopened": new_status != promise["status"]})
+                                                                       "reopened": new_status != promise["status"]},
+                project=promise["project"])
 
 
 async def recompute_due_dates(calendar: WorkCalendar, milestone_id: int | None = None) -> None:

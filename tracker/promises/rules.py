@@ -15,6 +15,8 @@ SOURCES = ("contract", "meeting", "letter")
 STATUSES = ("pending", "in_progress", "fulfilled", "partial", "unfulfillable", "withdrawn")
 OPEN_STATUSES = ("pending", "in_progress", "partial", "unfulfillable")
 ANSWERS = ("confirmed", "disputed")
+# A deadline counted in working days lies at most four years of working days ahead.
+DUE_WORKDAYS_MAX = 1000
 
 # Allowed moves by staff. A dispute by the enterprise reopens fulfilled/partial to in_progress.
 TRANSITIONS: dict[str, tuple[str, ...]] = {

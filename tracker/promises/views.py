@@ -87,13 +87,11 @@ class ProjectPromiseController(Controller):
         if due_kind == "fixed":
             fixed_due_on = form.date("due_on")
         elif due_kind == "after_milestone":
-            due_workdays = form.integer("due_workdays")
-            target = form.integer("target_workdays", required=False)
+            due_workdays = form.integer("due_workdays", minimum=1, maximum=rules.DUE_WORKDAYS_MAX)
+            target = form.integer("target_workdays", required=False, minimum=1, maximum=rules.DUE_WORKDAYS_MAX)
             trigger = form.integer("trigger_milestone")
             if trigger and not await Milestone.exists().where(Milestone.id == trigger, Milestone.project == project_id):
                 form.error("trigger_milestone", N_("This milestone belongs to another project."))
-            if due_workdays is not None and not 1 <= due_workdays <= 1000:
-                form.error("due_workdays", N_("Enter a number of working days between 1 and 1000."))
         if form.ok and (problem := rules.check_promise(promised_on, fixed_due_on, amount, today())):
             form.error(*problem)
         if not form.ok:
@@ -122,7 +120,7 @@ class PromiseController(Controller):
         f = queries.RegisterFilter(
             department=as_int("department"), category=q.get("category") if q.get("category") in rules.CATEGORIES else "",
             status=q.get("status") if q.get("status") in rules.STATUSES else "", overdue=q.get("overdue") == "1",
-            project=as_int("project"), due_within=as_int("due_within"),
+            project=as_int("project"), due_within=int_or_none(q.get("due_within"), 0, rules.DUE_WORKDAYS_MAX),
         )
         rows = await queries.register(f, today(), await project_queries.load_calendar())
         return Template("promises/register.html", context={
@@ -200,7 +198,7 @@ class PromiseController(Controller):
         data = await request.form()
         form = Form(data)
         new = form.choice("status", rules.STATUSES)
-        version = form.integer("version")
+        version = form.version()
         fields = {
             "status_reason": form.text("status_reason", required=False, max_length=2000),
             "remedy_plan": form.text("remedy_plan", required=False, max_length=2000),
@@ -232,7 +230,7 @@ class PromiseController(Controller):
         form = Form(data)
         answer = form.choice("answer", rules.ANSWERS)
         reason = form.text("answer_reason", required=False, max_length=2000)
-        version = form.integer("version")
+        version = form.version()
         if form.ok and (problem := rules.check_answer(promise["status"], answer, reason)):
             form.error(*problem)
         if not form.ok:

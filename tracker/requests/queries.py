@@ -13,7 +13,7 @@ from tracker.projects.tables import Project
 from tracker.requests import rules
 from tracker.requests.files import new_stored_name, path_for
 from tracker.requests.tables import Attachment, EnterpriseRequest, RequestEvent
-from tracker.settings import TIMEZONE, get_settings
+from tracker.settings import TIMEZONE, get_settings, private_dir, write_private
 from tracker.workdays import WorkCalendar
 
 R = EnterpriseRequest
@@ -53,13 +53,12 @@ class Upload:
 
 
 async def _store(request_id: int, uploads: list[Upload], user_id: int, today: date) -> None:
-    directory = get_settings().upload_dir
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = private_dir(get_settings().upload_dir)
     for u in uploads:
         stored = new_stored_name()
         await Attachment.insert(Attachment(request=request_id, filename=u.filename, stored_name=stored, content_type=u.content_type,
                                            size=len(u.content), uploaded_by=user_id, uploaded_at=_at(today)))
-        path_for(directory, stored).write_bytes(u.content)
+        write_private(path_for(directory, stored), u.content)
 
 
 async def _event(request_id: int, kind: str, user_id: int | None, today: date, text: str = "", department: int | None = None) -> None:
@@ -79,7 +78,7 @@ async def raise_request(project: dict, category: str, description: str, uploads:
     await _event(request_id, "raised_on_behalf" if on_behalf else "raised", user_id, today, description)
     await _store(request_id, uploads, user_id, today)
     await audit(user_id, "request_raise", "request", request_id, {
-        "project": project["id"], "category": category, "on_behalf": on_behalf, "attachments": len(uploads)})
+        "category": category, "on_behalf": on_behalf, "attachments": len(uploads)}, project=project["id"])
     return request_id
 
 
@@ -101,7 +100,8 @@ async def staff_action(req: dict, action: str, text: str, department: int | None
         values.update({R.closed_on: today, R.resolution: text, R.solved: None, R.satisfaction: None, R.feedback: ""})
     await _update(req["id"], version, values)
     await _event(req["id"], action, user_id, today, text, department)
-    await audit(user_id, f"request_{action}", "request", req["id"], {"from": req["status"], "text": text, "department": department})
+    await audit(user_id, f"request_{action}", "request", req["id"], {"from": req["status"], "text": text, "department": department},
+                project=req["project"])
 
 
 async def give_feedback(req: dict, solved: bool, rating: int, comment: str, version: int, user_id: int, today: date,
@@ -123,7 +123,7 @@ async def give_feedback(req: dict, solved: bool, rating: int, comment: str, vers
         await _event(req["id"], "escalated", None, today)
     await audit(user_id, "request_feedback", "request", req["id"], {
         "solved": solved, "satisfaction": rating, "comment": comment, "reopen_count": outcome.reopen_count,
-        "escalated": outcome.escalate})
+        "escalated": outcome.escalate}, project=req["project"])
     return outcome
 
 

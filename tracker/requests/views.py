@@ -125,7 +125,7 @@ class PortalRequestController(Controller):
         solved = {"yes": True, "no": False}.get(form.raw("solved"))
         rating = int_or_none(form.raw("satisfaction"))
         comment = form.raw("feedback")
-        version = form.integer("version")
+        version = form.version()
         for problem in rules.check_feedback(req["status"], req["solved"], solved, rating, comment):
             form.error(*problem)
         status = 422
@@ -224,7 +224,7 @@ class RequestController(Controller):
         text = form.raw("resolution") if action == "close" else form.raw("text")
         departments = {d["id"] for d in await Department.select(Department.id).where(Department.active == True)}  # noqa: E712
         department = form.integer("department", required=False, choices=departments) if action == "dispatch" else None
-        version = form.integer("version")
+        version = form.version()
         if form.ok and (problem := rules.check_staff_action(req["status"], action, text, department)):
             form.error(*problem)
         status = 422
