@@ -1,7 +1,8 @@
 """Languages: Simplified Chinese by default, English on request.
 
-Message ids are English; the Chinese catalogue is tracker/locale/zh/LC_MESSAGES/messages.po,
-read with Babel at first use (no compile step, so a stale .mo cannot exist).
+Message ids are English; the Chinese catalogue is tracker/locale/zh/LC_MESSAGES/messages.po plus
+an area's own <area>.po beside it, read with Babel at first use (no compile step, so a stale .mo
+cannot exist).
 """
 
 from __future__ import annotations
@@ -28,11 +29,21 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 @lru_cache
 def translations(lang: str) -> NullTranslations:
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
-    if not po.exists():
+    """The language's catalogue: messages.po, then each area's own catalogue (<area>.po) beside it."""
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    files = sorted(folder.glob("*.po"), key=lambda p: (p.name != "messages.po", p.name))
+    if not files:
         return NullTranslations()
-    with po.open("rb") as f:
-        catalog = read_po(f)
+    catalog = None
+    for po in files:
+        with po.open("rb") as f:
+            part = read_po(f)
+        if catalog is None:
+            catalog = part
+            continue
+        for message in part:
+            if message.id:
+                catalog[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
