@@ -40,3 +40,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var
+
+## Load at 10,000 projects: `tracker serve --workers 2` under wrk, page by page, on SQLite and
+## PostgreSQL, with a bare Litestar app as the floor (options: LOAD_ARGS="--engine sqlite --duration 10").
+.PHONY: bench-load
+bench-load: install
+	$(BIN)/python benchmarks/load.py $(LOAD_ARGS)

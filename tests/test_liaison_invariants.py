@@ -104,6 +104,13 @@ def assert_invariants() -> None:
         for role in PROJECT_ROLES:
             rows = periods[(pid, role)]
             active = [a for a in rows if a["active"]]
+            if role not in project:
+                # The district/park and introducing-unit levels: at most one holder, in one chain.
+                assert len(active) <= 1, (pid, role, rows)
+                if rows:
+                    assert active and officers[active[0]["officer"]]["active"], (pid, role, "vacant or held by an inactive officer")
+                    assert chain_problems([Period(a["officer"], a["started_on"], a["ended_on"], a["active"]) for a in rows]) == []
+                continue
             assert len(active) == 1, (pid, role, rows)
             assert active[0]["officer"] == project[role], (pid, role)
             assert officers[project[role]]["active"], (pid, role, "held by an inactive officer")

@@ -9,7 +9,7 @@ from tests.helpers import run
 from tracker.audit.tables import AuditEvent
 from tracker.org.tables import Department, Enterprise, Officer
 from tracker.projects import rules
-from tracker.projects.tables import Milestone, Project
+from tracker.projects.tables import LifecycleTemplate, Milestone, Project
 from tracker.workdays import WorkCalendar
 
 VALID_CODE = "91230109MA1B2C3D4B"
@@ -26,7 +26,10 @@ def form():
     officers = run(Officer.select())
     leader = next(o for o in officers if o["is_leader"])
     lead = next(o for o in officers if not o["is_leader"])
+    area = next(o for o in officers if o["department"] in (dept["平房区（哈经开区）"]["id"], dept["哈尔滨经济技术开发区"]["id"]))
+    unit = next(o for o in officers if o["department"] == dept["哈尔滨市投资促进局"]["id"])
     enterprise = run(Enterprise.select().first())
+    template = run(LifecycleTemplate.select().where(LifecycleTemplate.code == "manufacturing").first())
     return {
         "name": "测试智能装备产业园项目",
         "enterprise_mode": "existing",
@@ -43,6 +46,9 @@ def form():
         "first_signing_leader_id": leader["id"],
         "responsible_leader_id": leader["id"],
         "lead_officer_id": lead["id"],
+        "template_id": template["id"],
+        "area_leader_id": area["id"],
+        "unit_leader_id": unit["id"],
     }
 
 
@@ -57,11 +63,12 @@ def test_a_coordinator_creates_a_project_with_its_lifecycle(coordinator, form):
     assert [m["stage"] for m in milestones] == list(rules.STAGES)
     cal = WorkCalendar()
     for m, template in zip(milestones, rules.DEFAULT_LIFECYCLE):
-        assert cal.workdays_between(date(2026, 2, 13), m["planned_on"]) == template.offset_workdays
+        # A green-channel project gets the template's shorter offsets.
+        assert cal.workdays_between(date(2026, 2, 13), m["planned_on"]) == template.green == m["offset_workdays"]
         assert m["baseline_on"] == m["planned_on"]
     assert milestones[0]["actual_on"] == date(2026, 2, 13)
-    # Registered is due 20 working days after 13 Feb 2026, counted over the Spring Festival.
-    assert milestones[1]["planned_on"] == date(2026, 3, 19)
+    # Registered is due 10 working days (green channel) after 13 Feb 2026, counted over the Spring Festival.
+    assert milestones[1]["planned_on"] == date(2026, 3, 5)
     assert run(AuditEvent.exists().where(AuditEvent.entity == "project", AuditEvent.entity_id == project["id"]))
     page = coordinator.get(f"/projects/{project['id']}")
     assert form["name"] in page.text and "哈尔滨经济技术开发区" in page.text
@@ -129,11 +136,18 @@ def test_bad_input_is_refused_field_by_field_keeping_what_was_typed(coordinator,
     assert run(Project.count()) == before
 
 
-def test_the_form_offers_no_way_to_change_the_first_signing_fields_later(coordinator):
+def test_the_edit_form_shows_the_first_signing_fields_read_only_and_cannot_change_them(coordinator):
     project = run(Project.select().first())
-    page = coordinator.get(f"/projects/{project['id']}").text
-    assert "first_signing" not in page
-    assert coordinator.get(f"/projects/{project['id']}/edit").status_code in (404, 405)
+    page = coordinator.get(f"/projects/{project['id']}/edit").text
+    assert 'name="first_signing' not in page and "<fieldset class=\"col-12 border rounded p-2\" disabled>" in page
+    form = {"name": project["name"], "enterprise_id": project["enterprise"], "industry": project["industry"],
+            "district_id": project["district"], "park_id": project["park"] or "", "total_investment": "1", "level": project["level"],
+            "version": project["version"], "first_signing_department_id": 1, "first_signing_leader_id": 1}
+    assert coordinator.submit(f"/projects/{project['id']}/edit", form).status_code in (302, 303)
+    after = run(Project.select().where(Project.id == project["id"]).first())
+    assert after["total_investment"] == Decimal("1.00")
+    assert (after["first_signing_department"], after["first_signing_leader"]) == (
+        project["first_signing_department"], project["first_signing_leader"])
 
 
 def test_enterprise_search_returns_matching_options(coordinator):

@@ -11,7 +11,7 @@ from tracker.briefings import queries as briefing_queries
 from tracker.briefings import rules as briefing_rules
 from tracker.meetings.tables import ActionItem, AgendaItem, Attendee, Meeting
 from tracker.org.tables import Department, Officer
-from tracker.projects.tables import ColourChange, Milestone, MilestoneChange, Project
+from tracker.projects.tables import ColourChange, LifecycleTemplate, Milestone, MilestoneChange, Project
 from tracker.promises.queries import overdue_by_project
 
 TODAY = date(2026, 11, 27)
@@ -29,7 +29,11 @@ def new_project(coordinator) -> dict:
     bureau = run(Department.select().where(Department.kind == "bureau").first())
     leader = run(Officer.select().where(Officer.is_leader == True, Officer.active == True).first())  # noqa: E712
     officer = run(Officer.select().where(Officer.is_leader == False, Officer.active == True).first())  # noqa: E712
+    area = run(Officer.select().where(Officer.department == district["id"]).first())
+    unit = run(Officer.select().where(Officer.department == bureau["id"]).first())
+    template = run(LifecycleTemplate.select().where(LifecycleTemplate.code == "manufacturing").first())
     response = coordinator.submit("/projects/", {
+        "template_id": template["id"], "area_leader_id": area["id"], "unit_leader_id": unit["id"],
         "name": "越序测试项目", "enterprise_mode": "existing", "enterprise_id": enterprise, "industry": "new_energy",
         "district_id": district["id"], "park_id": "", "total_investment": "1000", "signed_on": "2026-11-27", "level": "city",
         "introducing_unit_id": bureau["id"], "first_signing_department_id": bureau["id"], "first_signing_leader_id": leader["id"],

@@ -60,6 +60,9 @@ def other_enterprises_ids(as_role) -> dict[str, int]:
         "action_id": run(ActionItem.select().first())["id"],
         "handover_id": run(Handover.select().first())["id"],
         "day_id": 1,
+        "department_id": project["district"],
+        "user_id": owner["id"],
+        "template_id": project["template"],
     }
 
 
@@ -95,6 +98,7 @@ def test_another_enterprise_is_refused_on_every_route_that_names_an_object(as_ro
         assert response.status_code in (403, 404), f"{method} {url} answered {response.status_code}"
         checked.append(path)
     assert any(p.startswith("/portal/") for p in checked) and any(p.startswith("/requests/") for p in checked)
+    assert {"/admin/departments/{department_id:int}", "/admin/officers/{officer_id:int}", "/admin/users/{user_id:int}"} <= set(checked)
 
 
 def test_the_owner_opens_the_same_portal_urls_so_the_refusals_above_are_about_ownership(as_role):

@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.template.config import TemplateConfig
 
+from tracker.admin.views import DepartmentAdminController, OfficerAdminController, UserAdminController
 from tracker.audit.views import AuditController
 from tracker.auth.views import AccountController, AuthController, require_new_password, retrieve_user
 from tracker.briefings.views import BriefingController
@@ -32,6 +33,7 @@ from tracker.liaison.views import CustodyController, HandoverController, Officer
 from tracker.meetings.views import ActionItemController, MeetingController
 from tracker.portal.accounts import PortalAccountController
 from tracker.portal.views import PortalController
+from tracker.projects.lifecycle_views import TemplateController
 from tracker.projects.views import EnterpriseController, ProjectController
 from tracker.promises.views import ProjectPromiseController, PromiseController
 from tracker.requests.views import PortalRequestController, RequestController
@@ -142,7 +144,11 @@ def create_app() -> Litestar:
             ProjectPromiseController,
             PromiseController,
             CalendarController,
+            DepartmentAdminController,
+            OfficerAdminController,
+            UserAdminController,
             AuditController,
+            TemplateController,
             MeetingController,
             ActionItemController,
             PortalController,

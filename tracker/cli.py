@@ -1,4 +1,4 @@
-"""The `tracker` command: serve, migrate, demo, user create, refresh-colours."""
+"""The `tracker` command: serve, migrate, demo, user/department/officer create, refresh-colours."""
 
 from __future__ import annotations
 
@@ -94,7 +94,9 @@ async def _rebuild_fixture() -> None:
         raise SystemExit("--rebuild-fixture needs an empty database")
     async with write_transaction():
         await build_demo()
-    names = [t.__name__ for t in APP_CONFIG.table_classes if t.__name__ != "AuditEvent"]
+    # The audit trail is not demo data, and the lifecycle templates come from the migrations.
+    skip = {"AuditEvent", "LifecycleTemplate", "TemplateMilestone", "UserSession", "LoginAttempt"}
+    names = [t.__name__ for t in APP_CONFIG.table_classes if t.__name__ not in skip]
     data = json.loads(await dump_to_json_string([FixtureConfig(app_name="tracker", table_class_names=names)]))
     FIXTURE.parent.mkdir(exist_ok=True)
     FIXTURE.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -102,6 +104,9 @@ async def _rebuild_fixture() -> None:
 
 
 async def _user_create(args: argparse.Namespace) -> None:
+    from tracker.admin.commands import refuse
+    from tracker.admin.queries import officer_link_problem, username_taken
+    from tracker.admin.rules import officer_link_error, username_error
     from tracker.audit.record import audit
     from tracker.auth.passwords import hash_password
     from tracker.auth.roles import ROLES
@@ -111,26 +116,32 @@ async def _user_create(args: argparse.Namespace) -> None:
     from tracker.org.tables import Enterprise, Officer
 
     username = args.username or input("username: ").strip()
+    if problem := username_error(username) if len(username) <= 50 else "at most 50 characters":
+        refuse(f"--username: {problem}")
     role = args.role or input(f"role ({', '.join(ROLES)}): ").strip()
     if role not in ROLES:
-        raise SystemExit(f"role must be one of {', '.join(ROLES)}")
+        refuse(f"--role must be one of {', '.join(ROLES)}")
     password = args.password or getpass.getpass("password: ")
     if problem := password_problem(password, password, username):
-        raise SystemExit(problem)
-    if await User.exists().where(User.username == username):
-        raise SystemExit(f"user {username!r} already exists")
+        refuse(f"--password: {problem}")
+    if await username_taken(username):
+        refuse(f"user {username!r} already exists")
     officer_id = enterprise_id = None
     if role == "enterprise":
         code = args.enterprise or input("enterprise credit code: ").strip()
         row = await Enterprise.select(Enterprise.id).where(Enterprise.credit_code == code).first()
         if not row:
-            raise SystemExit(f"no enterprise with credit code {code!r}")
+            refuse(f"no enterprise with credit code {code!r}")
         enterprise_id = row["id"]
     elif args.officer:
         row = await Officer.select(Officer.id).where(Officer.id == args.officer).first()
         if not row:
-            raise SystemExit(f"no officer with id {args.officer}")
+            refuse(f"no officer with id {args.officer}")
         officer_id = row["id"]
+        if problem := await officer_link_problem(officer_id, None):
+            refuse(f"--officer: {problem}")
+    if problem := officer_link_error(role, officer_id):
+        refuse(f"--officer: {problem}")
     async with write_transaction():
         rows = await User.insert(
             User(username=username, password_hash=hash_password(password), role=role, display_name=args.display_name or username,
@@ -177,6 +188,8 @@ async def _briefing(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 
 
 def main(argv: list[str] | None = None) -> None:
+    from tracker.org.tables import DEPARTMENT_KINDS
+
     parser = argparse.ArgumentParser(prog="tracker", description="Key Project Tracker")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the web app")
@@ -197,6 +210,21 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument("--display-name")
     create.add_argument("--officer", type=int, help="id of the staff user's officer record")
     create.add_argument("--enterprise", help="credit code of the enterprise user's enterprise")
+    department = sub.add_parser("department", help="manage departments")
+    department_sub = department.add_subparsers(dest="department_command", required=True)
+    create = department_sub.add_parser("create", help="create a department")
+    create.add_argument("--name", required=True)
+    create.add_argument("--kind", required=True, choices=DEPARTMENT_KINDS)
+    create.add_argument("--parent", help="name of the district a park belongs to")
+    officer = sub.add_parser("officer", help="manage officers")
+    officer_sub = officer.add_subparsers(dest="officer_command", required=True)
+    create = officer_sub.add_parser("create", help="create an officer")
+    create.add_argument("--name", required=True)
+    create.add_argument("--department", required=True, help="name of the officer's department")
+    create.add_argument("--title", help="job title")
+    create.add_argument("--phone", help="mobile (13912345678) or landline with area code (0451-86668888)")
+    create.add_argument("--email")
+    create.add_argument("--leader", action="store_true", help="can be a responsible leader")
     sub.add_parser("refresh-colours", help="recompute warning colours for today (run daily)")
     sub.add_parser("demo-logins", help=argparse.SUPPRESS)
     briefing = sub.add_parser("briefing", help="write a PDF briefing")
@@ -226,6 +254,14 @@ def main(argv: list[str] | None = None) -> None:
         _run(_demo(args.projects, args.if_empty, args.rebuild_fixture))
     elif args.command == "user":
         _run(_user_create(args))
+    elif args.command == "department":
+        from tracker.admin.commands import department_create
+
+        _run(department_create(args))
+    elif args.command == "officer":
+        from tracker.admin.commands import officer_create
+
+        _run(officer_create(args))
     elif args.command == "refresh-colours":
         _run(_refresh())
     elif args.command == "briefing":

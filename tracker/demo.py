@@ -38,6 +38,8 @@ DEPARTMENTS = [
     ("哈尔滨市工业和信息化局", "approval", None),
     ("哈尔滨市市场监督管理局", "approval", None),
     ("哈尔滨市营商环境建设监督局", "approval", None),
+    ("国家税务总局哈尔滨市税务局", "approval", None),
+    ("哈尔滨市工商业联合会", "introducing", None),
     ("哈尔滨供水集团", "utility", None),
     ("国网哈尔滨供电公司", "utility", None),
     ("哈尔滨燃气公司", "utility", None),
@@ -75,7 +77,21 @@ OFFICERS = [
     ("何文博", "宾西经济技术开发区", "项目专员", False),
     ("马晓东", "哈尔滨市发展和改革委员会", "重点项目办主任", False),
     ("高明远", "哈尔滨市自然资源和规划局", "用地服务科科长", False),
+    ("韩雪松", "国家税务总局哈尔滨市税务局", "纳税服务科科长", False),
+    # District and park people who answer for projects at the second level (区县/园区包保).
+    ("曲振东", "宾县", "副县长", True),
+    ("蒋丽华", "道里区", "副区长", True),
+    ("邵宏伟", "南岗区", "副区长", True),
+    ("冯雅琴", "香坊区", "副区长", True),
+    ("于长江", "双城区", "副区长", True),
+    ("田晓光", "哈尔滨科技创新城", "招商服务专员", False),
+    ("罗佳琪", "双城经济技术开发区", "项目专员", False),
+    ("邹海洋", "哈尔滨综合保税区", "项目专员", False),
+    ("段文华", "哈尔滨市工商业联合会", "招商联络部部长", False),
 ]
+
+CITY_LEADERS = ("赵建国", "孙丽娟")
+LEAD_OFFICERS = ("王立新", "刘雪婷", "陈浩然", "杨春雨", "黄子健", "林佳怡", "何文博", "马晓东", "高明远")
 
 # name, industry
 ENTERPRISES = [
@@ -159,6 +175,13 @@ async def _insert_reference_data(rng: random.Random) -> dict:
     return ids
 
 
+async def _templates() -> dict[str, tuple[int, tuple]]:
+    """The lifecycle templates `tracker migrate` created: code -> (id, milestones)."""
+    from tracker.projects import lifecycle
+
+    return {t["code"]: (t["id"], tuple(await lifecycle.template_milestones(t["id"]))) for t in await lifecycle.templates(active_only=False)}
+
+
 def _district_park(rng: random.Random) -> tuple[str, str | None]:
     parks = [(p, parent) for p, kind, parent in DEPARTMENTS if kind == "park"]
     if rng.random() < 0.75:
@@ -168,16 +191,24 @@ def _district_park(rng: random.Random) -> tuple[str, str | None]:
     return rng.choice(districts), None
 
 
-def _plan_project(rng: random.Random, signed_on: date, today: date, calendar: WorkCalendar, lateness: str) -> list[dict]:
+# The lifecycle template of a demo project by industry (the rest are manufacturing).
+TEMPLATE_BY_INDUSTRY = {"tourism_services": "services", "new_it": "services", "energy_saving": "infrastructure"}
+
+
+def _plan_project(rng: random.Random, signed_on: date, today: date, calendar: WorkCalendar, lateness: str,
+                  template: tuple = rules.DEFAULT_LIFECYCLE, green: bool = False) -> list[dict]:
     """Milestones whose completion follows the plan up to today, with a chosen lateness:
     'on_time', 'slipped' (rescheduled with a reason), 'late' (overdue) or 'very_late'."""
-    plan = rules.plan_milestones(signed_on, calendar)
+    plan = rules.plan_milestones(signed_on, calendar, template, green)
     rows = []
     behind = False
-    for p in plan:
+    for p, item in zip(plan, template):
         row = {"stage": p.stage, "seq": p.seq, "name": p.name, "baseline_on": p.planned_on, "planned_on": p.planned_on,
-               "provisional": p.provisional, "actual_on": None, "changes": []}
-        if p.stage == "signed":
+               "provisional": p.provisional, "actual_on": None, "changes": [], "not_applicable": not p.applies,
+               "offset_workdays": item.green if green else item.offset_workdays}
+        if not p.applies:
+            pass  # does not apply to this kind of project: complete without a date
+        elif p.stage == "signed":
             row["actual_on"] = signed_on
         elif not behind:
             # Done about on time when its date has passed (a few working days either side).
@@ -195,7 +226,7 @@ def _plan_project(rng: random.Random, signed_on: date, today: date, calendar: Wo
         rows.append(row)
     if lateness in ("late", "very_late"):
         # Undo the last completion(s) so the project is overdue.
-        done = [r for r in rows if r["actual_on"] and r["stage"] != "signed"]
+        done = [r for r in rows if r["actual_on"] and r["stage"] != "signed" and not r["not_applicable"]]
         if done:
             last = done[-1]
             last["actual_on"] = None
@@ -230,7 +261,7 @@ async def _insert_projects(specs: list[dict], today: date, calendar: WorkCalenda
         project_rows = []
         for s in chunk:
             ms = s["milestones"]
-            stage = rules.derive_stage((m["stage"], m["actual_on"] is not None) for m in ms)
+            stage = rules.derive_stage((m["stage"], m["actual_on"] is not None or m["not_applicable"]) for m in ms)
             colours = []
             for w in range(history_weeks, -1, -1):
                 day = today - timedelta(days=7 * w)
@@ -238,7 +269,7 @@ async def _insert_projects(specs: list[dict], today: date, calendar: WorkCalenda
                     continue
                 states = [
                     rules.MilestoneState(m["name"], m["stage"], m["planned_on"], m["actual_on"] if m["actual_on"] and m["actual_on"] <= day else None)
-                    for m in ms
+                    for m in ms if not m["not_applicable"]
                 ]
                 colour = rules.colour_of(rules.project_signals(states, day, calendar, th), th)
                 if not colours or colours[-1][1] != colour:
@@ -249,7 +280,7 @@ async def _insert_projects(specs: list[dict], today: date, calendar: WorkCalenda
                     name=s["name"], enterprise=s["enterprise"], industry=s["industry"], district=s["district"], park=s["park"],
                     total_investment=s["investment"], signed_on=s["signed_on"], level=s["level"], green_channel=s["green"],
                     introducing_unit=s["introducing"], first_signing_department=s["fs_department"],
-                    first_signing_leader=s["fs_leader"], responsible_leader=s["leader"], lead_officer=s["lead"],
+                    first_signing_leader=s["fs_leader"], responsible_leader=s["leader"], lead_officer=s["lead"], template=s["template"],
                     description=s.get("description", ""), stage=stage, colour=colours[-1][1] if colours else "green",
                     colour_since=colours[-1][0] if colours else today, status=s.get("status", "active"),
                     status_reason=s.get("status_reason", ""), created_at=now, updated_at=now,
@@ -260,7 +291,9 @@ async def _insert_projects(specs: list[dict], today: date, calendar: WorkCalenda
             *[
                 Assignment(project=pid, role=role, officer=s[key], started_on=s["signed_on"])
                 for pid, s in zip(ids, chunk)
-                for role, key in (("lead_officer", "lead"), ("responsible_leader", "leader"))
+                for role, key in (("lead_officer", "lead"), ("responsible_leader", "leader"), ("area_leader", "area_leader"),
+                                  ("unit_leader", "unit_leader"))
+                if s.get(key)
             ]
         )
         milestone_rows, change_specs, colour_rows = [], [], []
@@ -268,7 +301,8 @@ async def _insert_projects(specs: list[dict], today: date, calendar: WorkCalenda
             for m in s["milestones"]:
                 milestone_rows.append(
                     Milestone(project=pid, stage=m["stage"], seq=m["seq"], name=m["name"], baseline_on=m["baseline_on"],
-                              planned_on=m["planned_on"], provisional=m["provisional"], actual_on=m["actual_on"])
+                              planned_on=m["planned_on"], provisional=m["provisional"], actual_on=m["actual_on"],
+                              not_applicable=m["not_applicable"], offset_workdays=m["offset_workdays"])
                 )
                 change_specs.append(m["changes"] + ([("done", None, m["actual_on"], "")] if m["actual_on"] and m["stage"] != "signed" else []))
             prev = None
@@ -296,18 +330,34 @@ def _project_specs(
     """enterprises: (id, name, industry); project i goes to enterprise i modulo their number."""
     dept = ids["dept"]
     officer = ids["officer"]
-    leaders = [officer[name] for name, _d, _t, leader in OFFICERS if leader]
-    leads = [officer[name] for name, _d, _t, leader in OFFICERS if not leader]
+    # City leaders answer for projects at the first level; district heads and park officers at
+    # the second; the introducing unit's own people at the third.
+    leaders = [officer[name] for name in CITY_LEADERS]
+    leads = [officer[name] for name in LEAD_OFFICERS]
+    # The people of each department who answer for a level (not the lead officers themselves).
+    # The people of each department who answer for a level: not the lead officers themselves,
+    # unless the department has nobody else.
+    everyone: dict[str, list[int]] = {}
+    for name, department, _title, _leader in OFFICERS:
+        everyone.setdefault(department, []).append(officer[name])
+    by_department = {d: [o for o in people if o not in leads] or people for d, people in everyone.items()}
+    templates = ids["templates"]
     specs = []
     for i in range(n):
         enterprise_id, enterprise_name, industry = enterprises[i % len(enterprises)]
         district, park = _district_park(rng)
         # Spread projects over every stage: pick the stage first, then a signing date inside it.
-        offsets = [m.offset_workdays for m in rules.DEFAULT_LIFECYCLE] + [rules.DEFAULT_LIFECYCLE[-1].offset_workdays + 200]
-        k = i % len(rules.DEFAULT_LIFECYCLE)
-        elapsed = rng.randint(offsets[k] + 1, offsets[k + 1] - 1)
+        template_code = TEMPLATE_BY_INDUSTRY.get(industry, "manufacturing")
+        template = templates[template_code][1]
+        offsets = [m.offset_workdays for m in template] + [template[-1].offset_workdays + 200]
+        k = i % len(template)
+        while k and not template[k].applies:
+            k -= 1
+        elapsed = rng.randint(offsets[k] + 1, max(offsets[k] + 2, offsets[k + 1] - 1))
         signed_on = calendar.next_workday(today - timedelta(days=int(elapsed * 1.45)))
         lateness = rng.choices(["on_time", "slipped", "late", "very_late"], weights=[50, 15, 20, 15])[0]
+        green = rng.random() < 0.3
+        introducing = rng.choice(["哈尔滨市投资促进局", district, park or district] + (["哈尔滨市工商业联合会"] if i % 9 == 4 else []))
         spec = {
             "name": f"{brand(enterprise_name)}{rng.choice(PROJECT_KINDS[industry]).removesuffix('项目')}项目{name_suffix}",
             "enterprise": enterprise_id,
@@ -317,13 +367,16 @@ def _project_specs(
             "investment": Decimal(rng.choice([5000, 8000, 12000, 20000, 35000, 50000, 80000, 120000, 200000]) + rng.randint(0, 99) * 100),
             "signed_on": signed_on,
             "level": rng.choices(rules.LEVELS, weights=[20, 55, 25])[0],
-            "green": rng.random() < 0.3,
-            "introducing": dept[rng.choice(["哈尔滨市投资促进局", district, park or district])],
+            "green": green,
+            "introducing": dept[introducing],
             "fs_department": dept["哈尔滨市投资促进局"] if rng.random() < 0.6 else dept[district],
             "fs_leader": rng.choice(leaders),
             "leader": rng.choice(leaders),
             "lead": leads[i % len(leads)],
-            "milestones": _plan_project(rng, signed_on, today, calendar, lateness),
+            "area_leader": rng.choice(by_department.get(park or district) or by_department[district]),
+            "unit_leader": rng.choice(by_department[introducing]),
+            "template": templates[template_code][0],
+            "milestones": _plan_project(rng, signed_on, today, calendar, lateness, template, green),
         }
         specs.append(spec)
     return specs
@@ -334,6 +387,7 @@ async def build_demo(today: date = ANCHOR, projects: int = 44, seed: int = 2026)
     rng = random.Random(seed)
     calendar = WorkCalendar()
     ids = await _insert_reference_data(rng)
+    ids["templates"] = await _templates()
     enterprises = [(ids["enterprise"][name], name, industry) for name, industry in ENTERPRISES]
     specs = _project_specs(rng, projects, today, calendar, ids, enterprises)
     # Make project names unique and readable.
@@ -360,7 +414,7 @@ async def build_demo(today: date = ANCHOR, projects: int = 44, seed: int = 2026)
 PROMISES = [
     ("land", "按合同约定时间完成项目用地“净地”交付", "哈尔滨市自然资源和规划局", None),
     ("funding", "兑现固定资产投资补贴", "哈尔滨市工业和信息化局", Decimal(800)),
-    ("tax", "落实高新技术企业所得税优惠政策", "哈尔滨市发展和改革委员会", None),
+    ("tax", "落实高新技术企业所得税优惠政策", "国家税务总局哈尔滨市税务局", None),
     ("approvals", "施工许可“拿地即开工”并联审批", "哈尔滨市住房和城乡建设局", None),
     ("talent", "协调企业高管人才公寓 20 套", "哈尔滨市投资促进局", None),
     ("infrastructure", "园区道路及管网配套至项目红线", "哈尔滨市住房和城乡建设局", Decimal(1500)),
@@ -494,6 +548,7 @@ async def generate_projects(n: int, today: date, seed: int = 7) -> None:
     ids = {
         "dept": {r["name"]: r["id"] for r in await Department.select(Department.id, Department.name)},
         "officer": {r["name"]: r["id"] for r in await Officer.select(Officer.id, Officer.name)},
+        "templates": await _templates(),
     }
     start = await Project.count()
     for begin in range(0, n, 1000):

@@ -68,7 +68,7 @@ def pgettext(lang: str, context: str, message: str, **params: object) -> str:
 # (pgettext) instead of silently reusing the first one's translation.
 SAME_MEANING_EVERYWHERE = frozenset({
     "Absent", "Accept custody", "Acknowledge by", "Action", "Action items", "Active", "Add", "Addendum", "All",
-    "Answer by", "Audit trail", "Average satisfaction", "Baseline", "Briefings", "Cancel", "Category", "Chair", "Change password",
+    "Answer by", "Audit trail", "Hand over", "Lifecycle templates", "Three-level responsibility", "Average satisfaction", "Baseline", "Briefings", "Cancel", "Category", "Chair", "Change password",
     "Closed rate", "Confirmed rate", "Dashboard", "Date", "Decision", "Delegate", "Department", "Discussion", "Disputed",
     "District", "Done on", "Due date", "Enterprise", "Enterprise requests", "Escalated", "Filter", "First responder",
     "Inactive", "Industry", "Lead officer", "Leader", "Location", "Mark done", "Meeting", "Meeting minutes", "Milestone",
@@ -77,6 +77,9 @@ SAME_MEANING_EVERYWHERE = frozenset({
     "Raised on", "Reason", "Remove", "Request", "Requests", "Resolution", "Resolved rate", "Responsible leader", "Role",
     "Save", "Signed", "Stage", "Status", "Task", "Total investment", "Username", "Warning", "Weekly briefing", "now",
     "overdue", "provisional",
+    # the administration pages (admin) share these with the pages they name
+    "Client address", "Contact name", "Current projects", "Departments", "First-signing department", "Introducing unit",
+    "Password", "Projects led", "State", "Users", "none",
 })
 
 

@@ -27,11 +27,12 @@ LABELS: dict[str, dict[str, str]] = {
     "level": {"provincial": N_("Provincial key project"), "city": N_("City key project"), "district": N_("District key project")},
     "status": {"active": N_("Active"), "paused": N_("Paused"), "cancelled": N_("Cancelled")},
     "kind": {
-        "bureau": N_("Bureau"),
-        "district": N_("District"),
+        "bureau": N_("City investment promotion bureau"),
+        "approval": N_("City department"),
+        "district": N_("District or county government"),
         "park": N_("Park"),
-        "approval": N_("Approval department"),
         "utility": N_("Utility"),
+        "introducing": N_("Introducing unit"),
     },
     "role": {
         "admin": N_("Administrator"),
@@ -40,7 +41,12 @@ LABELS: dict[str, dict[str, str]] = {
         "leader": N_("Leader"),
         "enterprise": N_("Enterprise"),
     },
-    "project_role": {"lead_officer": N_("Lead officer"), "responsible_leader": N_("Responsible leader")},
+    "project_role": {
+        "lead_officer": N_("Lead officer"),
+        "responsible_leader": N_("Responsible leader"),
+        "area_leader": N_("District/park responsible person"),
+        "unit_leader": N_("Introducing-unit responsible person"),
+    },
     "handover_reason": {
         "transfer": N_("Transfer"),
         "promotion": N_("Promotion"),
@@ -118,6 +124,7 @@ LABELS: dict[str, dict[str, str]] = {
         "reschedule": N_("Rescheduled"),
         "reopen": N_("Reopened"),
         "not_applicable": N_("Marked as not applicable"),
+        "added": N_("Added to the project"),
         "applies_again": N_("Applies again"),
     },
     "signal": {

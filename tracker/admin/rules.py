@@ -100,6 +100,28 @@ def username_error(username: str) -> str | None:
     return None
 
 
+# Project roles whose holder must be a leader, or must work for a department of the project
+# (the district or park level, the introducing-unit level: see liaison.rules.eligibility_error).
+LEADER_ROLES = ("responsible_leader",)
+DEPARTMENT_ROLES = ("area_leader", "unit_leader")
+
+
+def leader_flag_error(was_leader: bool, is_leader: bool, roles_held: list[str]) -> str | None:
+    """Only a leader may answer for a project as its responsible leader: the flag stays while
+    the officer holds that role somewhere (the departure flow hands it over first)."""
+    if was_leader and not is_leader and any(role in LEADER_ROLES for role in roles_held):
+        return N_("This officer answers for projects as their leader: hand those over first.")
+    return None
+
+
+def department_change_error(old_department: int, new_department: int | None, roles_held: list[str]) -> str | None:
+    """An officer answering for projects on behalf of their district, park or introducing unit
+    keeps that department until those projects are handed over."""
+    if new_department is not None and new_department != old_department and any(role in DEPARTMENT_ROLES for role in roles_held):
+        return N_("This officer answers for projects on behalf of this department: hand those over first.")
+    return None
+
+
 def officer_link_error(role: str, officer_id: int | None) -> str | None:
     """An officer's login must say which officer it is (their projects follow from it)."""
     if role == "officer" and officer_id is None:
@@ -134,3 +156,16 @@ def changed_fields(before: dict[str, str], current: dict) -> list[str]:
     """The fields whose value when the form was built (before, as posted back) differs from the
     row now. Departments and officers have no version column: these values are their lock."""
     return [name for name in before if before[name] != form_value(current.get(name))]
+
+
+def before_after(before: dict | None, after: dict) -> dict:
+    """Flat audit changes: "name_before"/"name_after" for each changed field; a new row (no
+    before) has only the "_after" values."""
+    if before is None:
+        return {f"{name}_after": value for name, value in after.items()}
+    changes = {}
+    for name, value in after.items():
+        if before.get(name) != value:
+            changes[f"{name}_before"] = before.get(name)
+            changes[f"{name}_after"] = value
+    return changes

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from tracker.briefings import rules
 from tracker.liaison import queries as liaison
+from tracker.liaison.rules import LEVEL_ROLES
 from tracker.liaison.tables import Handover
 from tracker.meetings import queries as meeting_queries
 from tracker.meetings.tables import ActionItem, Addendum, Meeting
@@ -172,6 +173,8 @@ async def project_sheet(project_id: int, today: date) -> dict | None:
         "milestones": await project_queries.project_milestones(project_id),
         "signals": signals,
         "succession": await liaison.succession(project_id),
+        "holders": (await liaison.current_holders([project_id])).get(project_id, {}),
+        "level_roles": LEVEL_ROLES,
         "promises": promise_queries.annotate(await promise_queries.project_promises(project_id), today, calendar),
         "requests": [r for r in await request_queries.listing(request_queries.InboxFilter(project=project_id), today)
                      if r["status"] != "closed"],

@@ -8,7 +8,7 @@ from litestar.response import Redirect, Response, Template
 
 from tracker.audit.record import audit
 from tracker.auth.roles import allow
-from tracker.calendar.queries import recompute_provisional
+from tracker.calendar.replan import recompute_provisional
 from tracker.calendar.tables import CalendarDay
 from tracker.db import write_transaction
 from tracker.i18n import N_

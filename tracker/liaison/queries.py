@@ -12,8 +12,14 @@ from tracker.db import Conflict
 from tracker.i18n import N_
 from tracker.liaison import rules
 from tracker.liaison.tables import Assignment, Handover
+from tracker.meetings.tables import ActionItem
+from tracker.org.queries import officer_choices
 from tracker.org.tables import Officer
 from tracker.projects.tables import Milestone, Project
+from tracker.promises.rules import OPEN_STATUSES
+from tracker.promises.tables import Promise
+from tracker.requests import queries as request_queries
+from tracker.settings import get_settings
 from tracker.workdays import WorkCalendar
 
 
@@ -34,21 +40,14 @@ async def open_work_snapshot(project_id: int) -> dict:
     milestones = await Milestone.select(Milestone.name, Milestone.planned_on).where(
         Milestone.project == project_id, Milestone.actual_on.is_null()
     ).order_by(Milestone.seq)
-    from tracker.promises.rules import OPEN_STATUSES
-    from tracker.promises.tables import Promise
-
     promises = await Promise.select(Promise.content, Promise.status, Promise.due_on).where(
         Promise.project == project_id, Promise.status.is_in(list(OPEN_STATUSES))
     ).order_by(Promise.id)
-    from tracker.meetings.tables import ActionItem
-
     actions = await ActionItem.select(ActionItem.task, ActionItem.due_on, ActionItem.owner_officer.name.as_alias("owner")).where(
         ActionItem.project == project_id, ActionItem.status == "open"
     ).order_by(ActionItem.due_on)
-    from tracker.requests.queries import open_for_snapshot
-
     return {
-        "open_requests": await open_for_snapshot(project_id),
+        "open_requests": await request_queries.open_for_snapshot(project_id),
         "open_action_items": [{"task": a["task"], "due_on": a["due_on"].isoformat(), "owner": a["owner"]} for a in actions],
         "open_milestones": [{"name": m["name"], "planned_on": m["planned_on"].isoformat()} for m in milestones],
         "open_promises": [
@@ -61,36 +60,65 @@ async def open_work_snapshot(project_id: int) -> dict:
 async def candidate(officer_id: int | None) -> rules.Candidate | None:
     if officer_id is None:
         return None
-    row = await Officer.select(Officer.id, Officer.active, Officer.is_leader).where(Officer.id == officer_id).first()
-    return rules.Candidate(row["id"], row["active"], row["is_leader"]) if row else None
+    row = await Officer.select(Officer.id, Officer.active, Officer.is_leader, Officer.department).where(Officer.id == officer_id).first()
+    return rules.Candidate(row["id"], row["active"], row["is_leader"], row["department"]) if row else None
+
+
+def area_departments(project: dict) -> set[int]:
+    """The departments whose people may answer for a project at the district/park level."""
+    return {d for d in (project["district"], project["park"]) if d}
+
+
+async def current_holders(project_ids: list[int]) -> dict[int, dict[str, dict]]:
+    """The active holder of each role of each project: {project: {role: {officer, name, ...}}}."""
+    rows = await Assignment.select(
+        Assignment.project, Assignment.role, Assignment.officer, Assignment.officer.name.as_alias("name"),
+        Assignment.officer.title.as_alias("title"), Assignment.officer.phone.as_alias("phone"),
+        Assignment.officer.department.name.as_alias("department_name"),
+    ).where(Assignment.project.is_in(project_ids or [0]), Assignment.active == True)  # noqa: E712
+    out: dict[int, dict[str, dict]] = {}
+    for r in rows:
+        out.setdefault(r["project"], {})[r["role"]] = r
+    return out
 
 
 async def hand_over(
     project_id: int, role: str, to_officer: int, reason: str, note: str, version: int, user_id: int | None,
     today: date, departure_of: int | None = None,
-) -> int:
-    """Move a project role to a successor; call inside a write transaction.
+) -> int | None:
+    """Move a project role to a successor; call inside a write transaction. A level nobody holds
+    yet (a project from before the three levels) gets its first holder, with no handover.
 
     The project's version is the lock: a second handover built from the same page finds it
     changed and gets Conflict, so the succession stays one chain.
     """
-    project = await Project.select(Project.id, Project.lead_officer, Project.responsible_leader, Project.version).where(
+    project = await Project.select(Project.id, Project.district, Project.park, Project.introducing_unit, Project.version).where(
         Project.id == project_id
     ).first()
-    if project is None:
+    if project is None or role not in rules.PROJECT_ROLES:
         raise Refused(N_("This choice is not valid."))
     if project["version"] != version:
         raise Conflict()
-    current = project[role] if role in rules.PROJECT_ROLES else None
-    error = rules.handover_error(role, current, await candidate(to_officer), reason)
+    holder = await Assignment.select(Assignment.officer).where(
+        Assignment.project == project_id, Assignment.role == role, Assignment.active == True  # noqa: E712
+    ).first()
+    current = holder["officer"] if holder else None
+    if current is None and role in ROLE_COLUMN:
+        raise Refused(N_("This choice is not valid."))  # the lead and the city leader are never vacant
+    error = rules.handover_error(role, current, await candidate(to_officer), reason if current else reason or "other",
+                                 area_departments(project), project["introducing_unit"])
     if error:
         raise Refused(error)
-    column = ROLE_COLUMN[role]
-    updated = await Project.update({column: to_officer, Project.version: Project.version + 1, Project.updated_at: _now()}).where(
-        Project.id == project_id, Project.version == version
-    ).returning(Project.id)
+    values = {Project.version: Project.version + 1, Project.updated_at: _now()}
+    if role in ROLE_COLUMN:
+        values[ROLE_COLUMN[role]] = to_officer
+    updated = await Project.update(values).where(Project.id == project_id, Project.version == version).returning(Project.id)
     if not updated:
         raise Conflict()
+    if current is None:
+        await Assignment.insert(Assignment(project=project_id, role=role, officer=to_officer, started_on=today, active=True))
+        await audit(user_id, "assign", "project", project_id, {"role": role, "to": to_officer})
+        return None
     await Assignment.update({Assignment.active: False, Assignment.ended_on: today}).where(
         Assignment.project == project_id, Assignment.role == role, Assignment.active == True  # noqa: E712
     )
@@ -107,9 +135,7 @@ async def hand_over(
         Assignment(project=project_id, role=role, officer=to_officer, started_on=today, active=True, started_by_handover=handover_id)
     )
     if role == "lead_officer":
-        from tracker.requests.queries import move_to_successor
-
-        await move_to_successor(project_id, to_officer)
+        await request_queries.move_to_successor(project_id, to_officer)
     await audit(user_id, "handover", "project", project_id, {"role": role, "from": current, "to": to_officer, "reason": reason, "handover": handover_id})
     return handover_id
 
@@ -127,11 +153,12 @@ async def accept(handover_id: int, officer_id: int, user_id: int) -> None:
     await audit(user_id, "handover_accept", "project", handover["project"], {"handover": handover_id, "role": handover["role"]})
 
 
-async def first_assignments(project_id: int, lead: int, leader: int, started_on: date) -> None:
-    await Assignment.insert(
-        Assignment(project=project_id, role="lead_officer", officer=lead, started_on=started_on),
-        Assignment(project=project_id, role="responsible_leader", officer=leader, started_on=started_on),
-    )
+async def first_assignments(project_id: int, holders: dict[str, int | None], started_on: date) -> None:
+    """Each role's first holder at signing (roles left None stay vacant until someone is named)."""
+    await Assignment.insert(*[
+        Assignment(project=project_id, role=role, officer=officer, started_on=started_on)
+        for role, officer in holders.items() if officer is not None
+    ])
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -236,9 +263,6 @@ async def deactivate(officer_id: int, user_id: int, today: date) -> list[dict]:
 
 async def officers_with_workload() -> list[dict]:
     """Active officers with the number of projects each leads, for pickers and the officer list."""
-    from tracker.projects.queries import officer_choices
-    from tracker.settings import get_settings
-
     loads = await workloads()
     rows = await officer_choices()
     for r in rows:

@@ -8,7 +8,11 @@ from datetime import date
 
 from tracker.i18n import N_
 
-PROJECT_ROLES = ("lead_officer", "responsible_leader")
+# The lead officer (项目专员) and the three levels of responsibility (三级包保): the responsible
+# city leader, the district/county or park, and the introducing unit. Each role has one active
+# holder per project (a partial unique index) and changes only by a handover, with history.
+PROJECT_ROLES = ("lead_officer", "responsible_leader", "area_leader", "unit_leader")
+LEVEL_ROLES = ("responsible_leader", "area_leader", "unit_leader")
 HANDOVER_REASONS = ("transfer", "promotion", "retirement", "workload", "other")
 
 
@@ -17,9 +21,23 @@ class Candidate:
     id: int
     active: bool
     is_leader: bool
+    department: int | None = None
 
 
-def handover_error(role: str, current_officer: int, successor: Candidate | None, reason: str) -> str | None:
+def eligibility_error(role: str, officer: Candidate, area_departments: set[int], introducing_unit: int | None) -> str | None:
+    """Who may hold a role: a leader for the city level, someone of the project's district or park
+    for the area level, someone of the project's introducing unit for the unit level."""
+    if role == "responsible_leader" and not officer.is_leader:
+        return N_("A responsible leader must be an officer marked as a leader.")
+    if role == "area_leader" and officer.department not in area_departments:
+        return N_("The district or park responsible person must work for the project's district or park.")
+    if role == "unit_leader" and officer.department != introducing_unit:
+        return N_("The introducing unit's responsible person must work for the project's introducing unit.")
+    return None
+
+
+def handover_error(role: str, current_officer: int | None, successor: Candidate | None, reason: str,
+                   area_departments: set[int] = frozenset(), introducing_unit: int | None = None) -> str | None:
     """Why a handover is refused, or None."""
     if role not in PROJECT_ROLES:
         return N_("This choice is not valid.")
@@ -29,8 +47,8 @@ def handover_error(role: str, current_officer: int, successor: Candidate | None,
         return N_("The successor must be a different officer.")
     if not successor.active:
         return N_("This officer is no longer active.")
-    if role == "responsible_leader" and not successor.is_leader:
-        return N_("A responsible leader must be an officer marked as a leader.")
+    if problem := eligibility_error(role, successor, set(area_departments), introducing_unit):
+        return problem
     if reason not in HANDOVER_REASONS:
         return N_("Choose a reason for the handover.")
     return None

@@ -25,12 +25,14 @@ class HandoverController(Controller):
         project = await project_queries.get_project(project_id)
         if not project:
             raise NotFoundException()
-        officers = await queries.officers_with_workload()
-        if role == "responsible_leader":
-            officers = [o for o in officers if o["is_leader"]]
+        area = queries.area_departments(project)
+        officers = [o for o in await queries.officers_with_workload()
+                    if not rules.eligibility_error(role, rules.Candidate(o["id"], True, o["is_leader"], o["department"]), area,
+                                                   project["introducing_unit"])]
+        holder = (await queries.current_holders([project_id])).get(project_id, {}).get(role)
         return {
             "project": project, "role": role, "officers": officers, "reasons": rules.HANDOVER_REASONS, "values": values,
-            "errors": errors, "snapshot": await queries.open_work_snapshot(project_id),
+            "errors": errors, "snapshot": await queries.open_work_snapshot(project_id), "holder": holder,
             "workload_limit": get_settings().workload_limit,
         }
 
@@ -50,7 +52,8 @@ class HandoverController(Controller):
         form = Form(await request.form())
         role = form.choice("role", rules.PROJECT_ROLES)
         successor = form.integer("to_officer")
-        reason = form.choice("reason", rules.HANDOVER_REASONS)
+        # A reason is checked by the rules, which need none when a level gets its first holder.
+        reason = form.choice("reason", rules.HANDOVER_REASONS, required=False)
         note = form.text("note", required=False, max_length=2000)
         version = form.version()
         errors = dict(form.errors)
@@ -163,7 +166,9 @@ class OfficerController(Controller):
         for a in held:
             key = f"successor_{a['project']}_{a['role']}"
             own = form.integer(key, required=False)
-            successor = own or (everyone if a["role"] == "lead_officer" else everyone_leader)
+            # The two "for all" choices cover the lead and the city leader; the district/park and
+            # introducing-unit levels need someone of that level, chosen per project.
+            successor = own or {"lead_officer": everyone, "responsible_leader": everyone_leader}.get(a["role"])
             if successor is None:
                 form.error(key, N_("Choose a successor."))
             items.append(queries.DepartureItem(a["project"], a["role"], a["version"], successor))

@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime
 from piccolo.query.methods.select import Count
 
 from tracker.audit.record import audit
+from tracker.calendar.queries import load_calendar
 from tracker.db import Conflict
 from tracker.meetings import rules
 from tracker.meetings.tables import ActionItem, Addendum, AgendaItem, Attendee, Meeting
 from tracker.projects.tables import Project
 from tracker.promises import queries as promise_queries
+from tracker.requests import queries as request_queries
 
 
 def _now() -> datetime:
@@ -63,20 +65,12 @@ async def proposed_agenda(today: date) -> list[dict]:
     red = await Project.select(Project.id, Project.name).where(Project.status == "active", Project.colour == "red").order_by(Project.name)
     for p in red:
         items.append({"kind": "red_project", "title": p["name"], "project": p["id"]})
-    overdue = [r for r in await promise_queries.register(promise_queries.RegisterFilter(overdue=True), today, await _calendar()) if r["overdue"]]
+    overdue = [r for r in await promise_queries.register(promise_queries.RegisterFilter(overdue=True), today, await load_calendar()) if r["overdue"]]
     for p in overdue:
         items.append({"kind": "overdue_promise", "title": p["content"], "project": p["project"], "promise": p["id"]})
-    from tracker.requests.queries import overdue as overdue_requests
-
-    for r in await overdue_requests(today):
+    for r in await request_queries.overdue(today):
         items.append({"kind": "overdue_request", "title": f"{r['enterprise_name']}: {r['description'][:60]}", "project": r["project"]})
     return items
-
-
-async def _calendar():
-    from tracker.projects.queries import load_calendar
-
-    return await load_calendar()
 
 
 async def create_meeting(held_on: date, chair: int, location: str, officers: list[int], departments: list[int], user_id: int, today: date) -> int:

@@ -14,6 +14,7 @@ from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
 from tracker.meetings import queries, rules
 from tracker.meetings.tables import ActionItem, Addendum, AgendaItem, Attendee, Meeting
+from tracker.org import queries as org_queries
 from tracker.org.queries import active_departments
 from tracker.org.tables import Department, Officer
 from tracker.projects import queries as project_queries
@@ -42,7 +43,7 @@ class MeetingController(Controller):
 
     async def _new_context(self, values: dict, errors: dict) -> dict:
         return {
-            "values": values, "errors": errors, "officers": await project_queries.officer_choices(),
+            "values": values, "errors": errors, "officers": await org_queries.officer_choices(),
             "departments": await active_departments(),
             "proposed": await queries.proposed_agenda(today()),
         }
@@ -75,7 +76,7 @@ class MeetingController(Controller):
             "meeting": meeting, "items": await queries.agenda(meeting_id),
             "attendees": await queries.attendees(meeting_id),
             "writable": meeting["status"] != "closed" and user.role != "leader", "is_manager": user.is_manager,
-            "officers": await project_queries.officer_choices(),
+            "officers": await org_queries.officer_choices(),
             "departments": await active_departments(),
             "projects": await Project.select(Project.id, Project.name).where(Project.status == "active").order_by(Project.name),
             "errors": {}, "values": {}, "error_item": None, "minutes_values": {}, "minutes_conflict": None,
@@ -201,7 +202,7 @@ class MeetingController(Controller):
         form = Form(data)
         task = form.text("task", required=False, max_length=rules.TASK_MAX)
         department = form.integer("owner_department", choices={d["id"] for d in await active_departments()})
-        officer_id = form.integer("owner_officer", choices={o["id"] for o in await project_queries.officer_choices()})
+        officer_id = form.integer("owner_officer", choices={o["id"] for o in await org_queries.officer_choices()})
         due_on = form.date("due_on", required=False, minimum=meeting["held_on"])
         workdays = form.integer("due_workdays", required=False, minimum=1, maximum=rules.DUE_WORKDAYS_MAX)
         if due_on is None and workdays is not None:
@@ -302,7 +303,7 @@ class ActionItemController(Controller):
         return Template("meetings/board.html", context={
             "rows": rows, "totals": totals, "per_owner": sorted(per_owner.values(), key=lambda o: -o["open"]), "show": show,
             "filters": {"owner": as_int("owner"), "department": as_int("department"), "project": as_int("project"), "overdue": q.get("overdue") == "1"},
-            "officers": await project_queries.officer_choices(),
+            "officers": await org_queries.officer_choices(),
             "departments": await Department.select(Department.id, Department.name).order_by(Department.name),
             "outcomes": rules.OUTCOMES,
         })

@@ -4,7 +4,10 @@ from piccolo.columns import Boolean, ForeignKey, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
-DEPARTMENT_KINDS = ("bureau", "district", "park", "approval", "utility")
+# bureau: the city investment-promotion bureau; approval: the other city departments (发改委,
+# 自然资源和规划局, 税务局 …); introducing: a unit that only brings projects in (a chamber of
+# commerce, an investment agency).
+DEPARTMENT_KINDS = ("bureau", "approval", "district", "park", "utility", "introducing")
 
 
 class Department(Table):

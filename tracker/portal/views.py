@@ -9,6 +9,8 @@ from litestar.response import Redirect, Response, Template
 
 from tracker.auth.roles import CurrentUser, enterprise_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
+from tracker.liaison import queries as liaison_queries
+from tracker.liaison import rules as liaison_rules
 from tracker.projects import queries, rules
 from tracker.projects.tables import Project
 from tracker.promises import queries as promise_queries
@@ -39,6 +41,8 @@ async def project_page_context(project: dict, errors: dict | None = None, values
         "project": project,
         "milestones": milestones,
         "stages": rules.STAGES,
+        "holders": (await liaison_queries.current_holders([project["id"]])).get(project["id"], {}),
+        "level_roles": liaison_rules.LEVEL_ROLES,
         "stage_states": dict(rules.stage_states((m["stage"], m["actual_on"] is not None or m["not_applicable"]) for m in milestones)),
         "promises": promises,
         "requests": await request_queries.listing(request_queries.InboxFilter(project=project["id"]), now),

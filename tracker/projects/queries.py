@@ -11,13 +11,15 @@ from typing import Any
 from piccolo.query.methods.select import Count
 
 from tracker.audit.record import audit
-from tracker.calendar.tables import CalendarDay
+from tracker.calendar.queries import load_calendar  # noqa: F401 - pages read the calendar through here
 from tracker.db import Conflict, contains
-from tracker.liaison.queries import first_assignments
+from tracker.liaison import queries as liaison_queries
 from tracker.liaison.tables import Handover
-from tracker.org.tables import Department, Enterprise, Officer
-from tracker.projects import rules
+from tracker.meetings import queries as meeting_queries
+from tracker.org.tables import Department, Enterprise
+from tracker.projects import lifecycle, rules
 from tracker.projects.tables import ColourChange, Milestone, MilestoneChange, Project
+from tracker.promises import queries as promise_queries
 from tracker.settings import get_settings
 from tracker.workdays import WorkCalendar
 
@@ -25,11 +27,6 @@ from tracker.workdays import WorkCalendar
 def thresholds() -> rules.Thresholds:
     s = get_settings()
     return rules.Thresholds(s.red_overdue_workdays, s.amber_due_within_workdays, s.amber_signals_for_red)
-
-
-async def load_calendar() -> WorkCalendar:
-    rows = await CalendarDay.select(CalendarDay.day, CalendarDay.is_workday)
-    return WorkCalendar({r["day"]: r["is_workday"] for r in rows})
 
 
 def _now() -> datetime:
@@ -58,11 +55,8 @@ async def signals_for(project_ids: list[int] | None, today: date, calendar: Work
         by_project[row["project"]].append(
             rules.MilestoneState(row["name"], row["stage"], row["planned_on"], row["actual_on"])
         )
-    from tracker.meetings.queries import overdue_by_project as overdue_actions
-    from tracker.promises.queries import overdue_by_project as overdue_promises
-
-    promises = await overdue_promises(project_ids, today)
-    actions = await overdue_actions(project_ids, today)
+    promises = await promise_queries.overdue_by_project(project_ids, today)
+    actions = await meeting_queries.overdue_by_project(project_ids, today)
     th = thresholds()
     return {
         pid: rules.project_signals(
@@ -130,6 +124,10 @@ class NewProject:
     responsible_leader_id: int
     lead_officer_id: int
     description: str = ""
+    # The lifecycle template (None: the default one) and the other two levels of responsibility.
+    template_id: int | None = None
+    area_leader_id: int | None = None
+    unit_leader_id: int | None = None
 
 
 async def create_enterprise(name: str, credit_code: str, contact_name: str, contact_phone: str, user_id: int | None) -> int:
@@ -143,8 +141,11 @@ async def create_enterprise(name: str, credit_code: str, contact_name: str, cont
 
 
 async def create_project(data: NewProject, user_id: int | None, today: date, calendar: WorkCalendar) -> int:
-    """Insert the project and its lifecycle milestones; call inside a write transaction."""
+    """Insert the project and its lifecycle milestones from its template; call inside a write
+    transaction."""
     now = _now()
+    template_id = data.template_id or await lifecycle.default_template_id()
+    template = await lifecycle.template_milestones(template_id) if template_id else list(rules.DEFAULT_LIFECYCLE)
     row = (
         await Project.insert(
             Project(
@@ -163,6 +164,7 @@ async def create_project(data: NewProject, user_id: int | None, today: date, cal
                 responsible_leader=data.responsible_leader_id,
                 lead_officer=data.lead_officer_id,
                 description=data.description,
+                template=template_id,
                 stage="signed",
                 colour="green",
                 colour_since=today,
@@ -172,8 +174,11 @@ async def create_project(data: NewProject, user_id: int | None, today: date, cal
         ).returning(Project.id)
     )[0]
     project_id = row["id"]
-    await first_assignments(project_id, data.lead_officer_id, data.responsible_leader_id, data.signed_on)
-    plan = rules.plan_milestones(data.signed_on, calendar)
+    await liaison_queries.first_assignments(project_id, {
+        "lead_officer": data.lead_officer_id, "responsible_leader": data.responsible_leader_id,
+        "area_leader": data.area_leader_id, "unit_leader": data.unit_leader_id,
+    }, data.signed_on)
+    plan = rules.plan_milestones(data.signed_on, calendar, template, data.green_channel)
     await Milestone.insert(
         *[
             Milestone(
@@ -183,16 +188,92 @@ async def create_project(data: NewProject, user_id: int | None, today: date, cal
                 name=p.name,
                 baseline_on=p.planned_on,
                 planned_on=p.planned_on,
+                offset_workdays=(item.green if data.green_channel else item.offset_workdays),
                 provisional=p.provisional,
                 # Signing is done by definition on the signing date.
                 actual_on=data.signed_on if p.stage == "signed" else None,
+                not_applicable=not p.applies,
             )
-            for p in plan
+            for p, item in zip(plan, template)
         ]
     )
     await audit(user_id, "create", "project", project_id, {k: v for k, v in data.__dict__.items()})
     await refresh_colours([project_id], today, calendar)
     return project_id
+
+
+EDITABLE = {
+    "name": Project.name, "enterprise_id": Project.enterprise, "industry": Project.industry, "district_id": Project.district,
+    "park_id": Project.park, "total_investment": Project.total_investment, "level": Project.level,
+    "green_channel": Project.green_channel, "description": Project.description,
+}
+STORED_AS = {"enterprise_id": "enterprise", "district_id": "district", "park_id": "park"}
+
+
+async def update_project(project: dict, values: dict, version: int, user_id: int, today: date, calendar: WorkCalendar) -> list[str]:
+    """Change a project's details (never its first-signing fields); returns the fields changed.
+    The audit event keeps each changed field's value before and after."""
+    changed = {k: v for k, v in values.items() if project[STORED_AS.get(k, k)] != v}
+    updated = await Project.update({
+        **{EDITABLE[k]: v for k, v in changed.items()}, Project.version: Project.version + 1, Project.updated_at: _now(),
+    }).where(Project.id == project["id"], Project.version == version).returning(Project.id)
+    if not updated:
+        raise Conflict()
+    if changed:
+        await audit(user_id, "update", "project", project["id"], {
+            **{f"{k}_before": project[STORED_AS.get(k, k)] for k in changed}, **{f"{k}_after": v for k, v in changed.items()},
+        })
+    if "green_channel" in changed:
+        await _replan_for_green_channel(project["id"], values["green_channel"], user_id, today, calendar)
+    return list(changed)
+
+
+async def _replan_for_green_channel(project_id: int, green: bool, user_id: int, today: date, calendar: WorkCalendar) -> None:
+    """The open milestones that were never rescheduled by hand move to the template's offsets for
+    the new setting; each move is kept in the milestone's history."""
+    project = await Project.select(Project.signed_on, Project.template).where(Project.id == project_id).first()
+    if project["template"] is None:
+        return
+    offsets = {(t.stage, t.name): t for t in await lifecycle.template_milestones(project["template"])}
+    reason = "绿色通道开启：按绿色通道时限重新计划" if green else "绿色通道取消：按常规时限重新计划"
+    for m in await Milestone.select().where(Milestone.project == project_id, open_milestone()):
+        item = offsets.get((m["stage"], m["name"]))
+        if item is None or m["planned_on"] != m["baseline_on"]:
+            continue
+        offset = item.green if green else item.offset_workdays
+        planned, provisional = calendar.add_workdays_marked(project["signed_on"], offset)
+        if planned == m["planned_on"]:
+            continue
+        await Milestone.update({
+            Milestone.planned_on: planned, Milestone.baseline_on: planned, Milestone.offset_workdays: offset,
+            Milestone.provisional: provisional, Milestone.version: Milestone.version + 1,
+        }).where(Milestone.id == m["id"])
+        await MilestoneChange.insert(MilestoneChange(milestone=m["id"], kind="reschedule", from_date=m["planned_on"], to_date=planned,
+                                                     reason=reason, user=user_id, at=_now()))
+    await refresh_colours([project_id], today, calendar)
+
+
+async def add_milestone(project: dict, stage: str, name: str, planned_on: date, version: int, user_id: int, today: date,
+                        calendar: WorkCalendar) -> int:
+    """A milestone the template did not have, placed after the last one of its stage."""
+    updated = await Project.update({Project.version: Project.version + 1, Project.updated_at: _now()}).where(
+        Project.id == project["id"], Project.version == version).returning(Project.id)
+    if not updated:
+        raise Conflict()
+    existing = await Milestone.select(Milestone.id, Milestone.stage, Milestone.seq).where(Milestone.project == project["id"]).order_by(Milestone.seq)
+    seq = rules.insertion_seq([(m["stage"], m["seq"]) for m in existing], stage)
+    for m in reversed(existing):
+        if m["seq"] >= seq:
+            await Milestone.update({Milestone.seq: m["seq"] + 1}).where(Milestone.id == m["id"])
+    provisional = calendar.is_provisional_year(planned_on.year)
+    milestone_id = (await Milestone.insert(Milestone(
+        project=project["id"], stage=stage, seq=seq, name=name, baseline_on=planned_on, planned_on=planned_on, provisional=provisional,
+    )).returning(Milestone.id))[0]["id"]
+    await MilestoneChange.insert(MilestoneChange(milestone=milestone_id, kind="added", to_date=planned_on, user=user_id, at=_now()))
+    await audit(user_id, "milestone_add", "milestone", milestone_id, {"stage": stage, "name": name, "planned_on": planned_on},
+                project=project["id"])
+    await _after_milestone_change(project["id"], today, calendar)
+    return milestone_id
 
 
 # --- milestones ------------------------------------------------------------------------------
@@ -209,11 +290,9 @@ async def _bump_milestone(milestone_id: int, version: int, values: dict[Any, Any
 
 
 async def _after_milestone_change(project_id: int, today: date, calendar: WorkCalendar, milestone_id: int | None = None) -> None:
-    from tracker.promises.queries import recompute_due_dates
-
     if milestone_id is not None:
         # Promises due "N working days after this milestone" start (or stop) their clock.
-        await recompute_due_dates(calendar, milestone_id)
+        await promise_queries.recompute_due_dates(calendar, milestone_id)
     rows = await Milestone.select(Milestone.stage, Milestone.actual_on, Milestone.not_applicable).where(Milestone.project == project_id)
     stage = rules.derive_stage((r["stage"], r["actual_on"] is not None or r["not_applicable"]) for r in rows)
     await Project.update(
@@ -288,12 +367,15 @@ class ProjectFilter:
     lead: int | None = None
     status: str = "active"
     handover: str = ""  # "pending": a handover not yet accepted
+    green: bool = False  # green-channel projects only
     page: int = 1
 
     def as_query(self, **override: Any) -> dict[str, str]:
         """Non-empty filter values as URL parameters (page left out unless > 1)."""
         values = {**self.__dict__, **override}
-        out = {k: str(v) for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+        out = {k: str(v) for k, v in values.items() if v not in ("", None, False) and not (k == "page" and v == 1)}
+        if values.get("green"):
+            out["green"] = "1"
         if values.get("status") == "active":
             out.pop("status", None)
         return out
@@ -335,6 +417,8 @@ def _where(f: ProjectFilter) -> list:
         clauses.append(Project.lead_officer == f.lead)
     if f.status:
         clauses.append(Project.status == f.status)
+    if f.green:
+        clauses.append(Project.green_channel == True)  # noqa: E712
     if f.handover == "pending":
         clauses.append(Project.id.is_in(Handover.select(Handover.project).where(Handover.accepted_at.is_null())))
     return clauses
@@ -376,15 +460,6 @@ async def area_choices() -> list[dict]:
     return await Department.select(Department.id, Department.name, Department.kind, Department.parent).where(
         Department.kind.is_in(["district", "park"]), Department.active == True  # noqa: E712
     ).order_by(Department.kind).order_by(Department.name)
-
-
-async def officer_choices(leaders: bool | None = None) -> list[dict]:
-    query = Officer.select(Officer.id, Officer.name, Officer.department.name.as_alias("department_name"), Officer.is_leader).where(
-        Officer.active == True  # noqa: E712
-    )
-    if leaders is not None:
-        query = query.where(Officer.is_leader == leaders)
-    return await query.order_by(Officer.department.name).order_by(Officer.name)
 
 
 # --- one project ---------------------------------------------------------------------------

@@ -42,21 +42,57 @@ COLOURS = ("red", "amber", "green")
 class MilestoneTemplate:
     stage: str
     name: str
-    # Working days after the signing date.
+    # Working days after the signing date, normally and on the green channel (fast track).
     offset_workdays: int
+    green_offset_workdays: int | None = None
+    # False: the milestone is created as "does not apply" (it can be made to apply later).
+    applies: bool = True
+
+    @property
+    def green(self) -> int:
+        return self.offset_workdays if self.green_offset_workdays is None else self.green_offset_workdays
 
 
-# One milestone per stage; offsets are typical durations for a manufacturing project in Harbin.
+# Manufacturing: one milestone per stage; offsets are typical durations for a manufacturing
+# project in Harbin, and about two thirds of them on the green channel.
 DEFAULT_LIFECYCLE = (
-    MilestoneTemplate("signed", "签订投资合同", 0),
-    MilestoneTemplate("registered", "完成企业注册", 20),
-    MilestoneTemplate("filed", "项目立项备案", 40),
-    MilestoneTemplate("land", "取得土地使用权", 90),
-    MilestoneTemplate("permitted", "取得施工许可证", 130),
-    MilestoneTemplate("construction", "项目开工建设", 150),
-    MilestoneTemplate("completed", "竣工验收", 400),
-    MilestoneTemplate("operating", "投产运营", 460),
+    MilestoneTemplate("signed", "签订投资合同", 0, 0),
+    MilestoneTemplate("registered", "完成企业注册", 20, 10),
+    MilestoneTemplate("filed", "项目立项备案", 40, 25),
+    MilestoneTemplate("land", "取得土地使用权", 90, 60),
+    MilestoneTemplate("permitted", "取得施工许可证", 130, 85),
+    MilestoneTemplate("construction", "项目开工建设", 150, 100),
+    MilestoneTemplate("completed", "竣工验收", 400, 300),
+    MilestoneTemplate("operating", "投产运营", 460, 340),
 )
+
+# The three templates a new database starts with (the migration that creates the tables seeds
+# them with these values): code, name, description, milestones.
+SHIPPED_TEMPLATES = (
+    ("manufacturing", "制造业项目", "新建厂房的工业项目：供地、规划施工许可、开工、竣工、投产", DEFAULT_LIFECYCLE),
+    ("services", "服务业及总部项目", "租用或购置楼宇的服务业、总部及研发项目：无需供地", (
+        MilestoneTemplate("signed", "签订投资合同", 0, 0),
+        MilestoneTemplate("registered", "完成企业注册", 15, 8),
+        MilestoneTemplate("filed", "项目备案", 30, 15),
+        MilestoneTemplate("land", "取得土地使用权", 30, 15, applies=False),
+        MilestoneTemplate("permitted", "取得装修施工许可", 50, 30),
+        MilestoneTemplate("construction", "开始装修改造", 60, 35),
+        MilestoneTemplate("completed", "装修竣工验收", 140, 100),
+        MilestoneTemplate("operating", "正式开业运营", 160, 115),
+    )),
+    ("infrastructure", "基础设施项目", "道路、管网、能源等基础设施：可研批复、用地预审和较长的建设期", (
+        MilestoneTemplate("signed", "签订投资合同", 0, 0),
+        MilestoneTemplate("registered", "组建项目公司", 20, 15),
+        MilestoneTemplate("filed", "取得可行性研究报告批复", 80, 55),
+        MilestoneTemplate("land", "取得用地批复", 140, 100),
+        MilestoneTemplate("permitted", "取得施工许可证", 180, 130),
+        MilestoneTemplate("construction", "项目开工建设", 200, 145),
+        MilestoneTemplate("completed", "竣工验收", 560, 430),
+        MilestoneTemplate("operating", "建成投用", 600, 460),
+    )),
+)
+DEFAULT_TEMPLATE = "manufacturing"
+TEMPLATE_MAX_MILESTONES = 30
 
 
 @dataclass(frozen=True)
@@ -66,19 +102,69 @@ class PlannedMilestone:
     name: str
     planned_on: date
     provisional: bool
+    applies: bool = True
 
 
 def plan_milestones(
     signed_on: date,
     calendar: WorkCalendar,
     template: Sequence[MilestoneTemplate] = DEFAULT_LIFECYCLE,
+    green_channel: bool = False,
 ) -> list[PlannedMilestone]:
-    """Planned dates in working days from the signing date."""
+    """Planned dates in working days from the signing date (the shorter offsets on the green channel)."""
     plan = []
     for seq, item in enumerate(template, start=1):
-        planned, provisional = calendar.add_workdays_marked(signed_on, item.offset_workdays)
-        plan.append(PlannedMilestone(item.stage, seq, item.name, planned, provisional))
+        offset = item.green if green_channel else item.offset_workdays
+        planned, provisional = calendar.add_workdays_marked(signed_on, offset)
+        plan.append(PlannedMilestone(item.stage, seq, item.name, planned, provisional, item.applies))
     return plan
+
+
+def insertion_seq(milestones: Sequence[tuple[str, int]], stage: str) -> int:
+    """Where a new milestone of `stage` goes: after the last milestone of the same or an earlier
+    stage. milestones: (stage, seq) in sequence order."""
+    order = STAGES.index(stage)
+    before = [seq for s, seq in milestones if STAGES.index(s) <= order]
+    return (max(before) + 1) if before else 1
+
+
+def check_template(name: str, rows: Sequence[MilestoneTemplate]) -> dict[str, str]:
+    """Why a lifecycle template is refused, by field ("name", "rows", "stage_<i>", "offset_<i>",
+    "green_<i>", "mname_<i>" for row i counted from 0); empty when it is valid."""
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = N_("This field is required.")
+    elif len(name) > 100:
+        errors["name"] = N_("This text is too long.")
+    if not rows:
+        errors["rows"] = N_("A template needs at least the signing milestone.")
+        return errors
+    if len(rows) > TEMPLATE_MAX_MILESTONES:
+        errors["rows"] = N_("A template has at most 30 milestones.")
+    if rows[0].stage != "signed" or rows[0].offset_workdays != 0:
+        errors["stage_0"] = N_("The first milestone is the signing, at 0 working days.")
+    previous_stage, previous_offset = 0, 0
+    for i, row in enumerate(rows):
+        if row.stage not in STAGES:
+            errors[f"stage_{i}"] = N_("This choice is not valid.")
+            continue
+        if not row.name.strip():
+            errors[f"mname_{i}"] = N_("This field is required.")
+        elif len(row.name) > 100:
+            errors[f"mname_{i}"] = N_("This text is too long.")
+        if STAGES.index(row.stage) < previous_stage:
+            errors.setdefault(f"stage_{i}", N_("This stage comes before the stage of the milestone above it."))
+        if row.offset_workdays < 0:
+            errors[f"offset_{i}"] = N_("The number cannot be negative.")
+        elif row.offset_workdays < previous_offset:
+            errors[f"offset_{i}"] = N_("A milestone cannot be planned before the milestone above it.")
+        if row.green < 0:
+            errors[f"green_{i}"] = N_("The number cannot be negative.")
+        elif row.green > row.offset_workdays:
+            errors[f"green_{i}"] = N_("The green-channel offset cannot be longer than the normal one.")
+        previous_stage = max(previous_stage, STAGES.index(row.stage))
+        previous_offset = max(previous_offset, row.offset_workdays)
+    return errors
 
 
 def complete_stages(milestones: Iterable[tuple[str, bool]]) -> dict[str, bool]:

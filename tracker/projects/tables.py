@@ -17,6 +17,30 @@ from tracker.auth.tables import User
 from tracker.org.tables import Department, Enterprise, Officer
 
 
+class LifecycleTemplate(Table, tablename="lifecycle_template"):
+    """A kind of project's lifecycle: ordered milestones with their offsets from signing. Editing
+    one changes only projects created afterwards (milestones are copied at creation)."""
+
+    code = Varchar(length=30, unique=True)
+    name = Varchar(length=100)
+    description = Text(default="")
+    active = Boolean(default=True)
+    version = Integer(default=1)
+    updated_at = Timestamptz()
+
+
+class TemplateMilestone(Table, tablename="template_milestone"):
+    template = ForeignKey(LifecycleTemplate, null=False, on_delete=OnDelete.restrict, index=True)
+    seq = Integer()
+    stage = Varchar(length=20)
+    name = Varchar(length=100)
+    # Working days after the signing date; green-channel projects use the shorter offset.
+    offset_workdays = Integer()
+    green_offset_workdays = Integer()
+    # False: created as "does not apply" (no land for a services project, say).
+    applies = Boolean(default=True)
+
+
 class Project(Table):
     name = Varchar(length=150, index=True)
     enterprise = ForeignKey(Enterprise, null=False, on_delete=OnDelete.restrict, index=True)
@@ -35,6 +59,8 @@ class Project(Table):
     responsible_leader = ForeignKey(Officer, null=False, on_delete=OnDelete.restrict, index=True)
     lead_officer = ForeignKey(Officer, null=False, on_delete=OnDelete.restrict, index=True)
     description = Text(default="")
+    # The lifecycle template the milestones were created from (None: created before templates).
+    template = ForeignKey(LifecycleTemplate, null=True, on_delete=OnDelete.restrict)
     # active | paused | cancelled; never deleted.
     status = Varchar(length=20, default="active", index=True)
     status_reason = Text(default="")
@@ -55,6 +81,9 @@ class Milestone(Table):
     name = Varchar(length=100)
     baseline_on = Date()
     planned_on = Date(index=True)
+    # Working days after signing the plan was computed with (None: added by hand), so a calendar
+    # entered later, or a change of green channel, can re-plan it.
+    offset_workdays = Integer(null=True, default=None)
     # Planned date computed through a year with no published calendar.
     provisional = Boolean(default=False)
     actual_on = Date(null=True, default=None, index=True)

@@ -13,10 +13,12 @@ from tracker.auth.roles import CurrentUser, can_edit_project, managers_only, sta
 from tracker.db import CONFLICT_MESSAGE, Conflict, contains, write_transaction
 from tracker.i18n import N_
 from tracker.liaison import queries as liaison
+from tracker.liaison import rules as liaison_rules
 from tracker.meetings import queries as meeting_queries
+from tracker.org import queries as org_queries
 from tracker.org.rules import credit_code_error, normalise_credit_code
 from tracker.org.tables import Department, Enterprise, Officer
-from tracker.projects import queries, rules
+from tracker.projects import lifecycle, queries, rules
 from tracker.projects.tables import Project
 from tracker.promises import queries as promise_queries
 from tracker.requests import queries as request_queries
@@ -37,6 +39,7 @@ def parse_filter(request: Request) -> queries.ProjectFilter:
         lead=int_or_none(q.get("lead")),
         status=status if status in rules.PROJECT_STATUSES or status == "" else "active",
         handover="pending" if q.get("handover") == "pending" else "",
+        green=q.get("green") == "1",
         page=int_or_none(q.get("page")) or 1,
     )
 
@@ -60,7 +63,7 @@ class ProjectController(Controller):
             "f": f,
             "page": page,
             "areas": await queries.area_choices(),
-            "officers": await queries.officer_choices(),
+            "officers": await org_queries.officer_choices(),
             "stages": rules.STAGES,
             "industries": rules.INDUSTRIES,
             "colours": rules.COLOURS,
@@ -85,6 +88,8 @@ class ProjectController(Controller):
             "signals": signals,
             "history": await queries.milestone_history(project_id),
             "succession": await liaison.succession(project_id),
+            "holders": (await liaison.current_holders([project_id])).get(project_id, {}),
+            "level_roles": liaison_rules.LEVEL_ROLES,
             "decisions": await meeting_queries.project_decisions(project_id, today()),
             "requests": await request_queries.listing(request_queries.InboxFilter(project=project_id), today()),
             "promises": promise_queries.annotate(await promise_queries.project_promises(project_id), today(), calendar),
@@ -267,10 +272,11 @@ class ProjectController(Controller):
 
     @get("/new", guards=[managers_only])
     async def new(self, request: Request) -> Template:
-        values = {"signed_on": today().isoformat(), "level": "city", "enterprise_mode": "existing"}
+        values = {"signed_on": today().isoformat(), "level": "city", "enterprise_mode": "existing",
+                  "template_id": await lifecycle.default_template_id()}
         return Template("projects/form.html", context=await self._form_context(values, {}))
 
-    async def _form_context(self, values: dict, errors: dict) -> dict:
+    async def _form_context(self, values: dict, errors: dict, project: dict | None = None) -> dict:
         departments = await Department.select(Department.id, Department.name, Department.kind, Department.parent).where(
             Department.active == True  # noqa: E712
         ).order_by(Department.kind).order_by(Department.name)
@@ -280,18 +286,36 @@ class ProjectController(Controller):
         ).limit(50)
         if enterprise_id and all(e["id"] != enterprise_id for e in enterprises):
             enterprises += await Enterprise.select(Enterprise.id, Enterprise.name, Enterprise.credit_code).where(Enterprise.id == enterprise_id)
+        officers = await liaison.officers_with_workload()
         return {
             "values": values,
             "errors": errors,
+            "project": project,
             "departments": departments,
             "districts": [d for d in departments if d["kind"] == "district"],
             "parks": [d for d in departments if d["kind"] == "park"],
             "enterprises": enterprises,
-            "officers": await liaison.officers_with_workload(),
-            "leaders": await queries.officer_choices(leaders=True),
+            "officers": officers,
+            "leaders": [o for o in officers if o["is_leader"]],
+            "templates": await lifecycle.templates(),
             "industries": rules.INDUSTRIES,
             "levels": rules.LEVELS,
         }
+
+    async def _parse_details(self, form: Form, departments: dict[int, dict]) -> dict:
+        """The fields a project's creation and its later edits share."""
+        name = form.text("name", max_length=150)
+        industry = form.choice("industry", rules.INDUSTRIES)
+        district_id = form.integer("district_id", choices={i for i, d in departments.items() if d["kind"] == "district"})
+        park_id = form.integer("park_id", required=False, choices={i for i, d in departments.items() if d["kind"] == "park"})
+        if park_id and district_id and departments[park_id]["parent"] not in (None, district_id):
+            form.error("park_id", N_("This park is not in the chosen district."))
+        investment = form.decimal("total_investment", minimum=rules.MIN_INVESTMENT)
+        level = form.choice("level", rules.LEVELS)
+        green = form.boolean("green_channel")
+        description = form.text("description", required=False, max_length=2000)
+        return {"name": name, "industry": industry, "district_id": district_id, "park_id": park_id, "total_investment": investment,
+                "level": level, "green_channel": green, "description": description}
 
     @post("/", guards=[managers_only])
     async def create(self, request: Request) -> Response:
@@ -299,10 +323,10 @@ class ProjectController(Controller):
         form = Form(data)
         user: CurrentUser = request.user
         departments = {d["id"]: d for d in await Department.select(Department.id, Department.kind, Department.parent).where(Department.active == True)}  # noqa: E712
-        officers = {o["id"]: o for o in await Officer.select(Officer.id, Officer.is_leader).where(Officer.active == True)}  # noqa: E712
+        officers = {o["id"]: o for o in await Officer.select(Officer.id, Officer.is_leader, Officer.department, Officer.active).where(Officer.active == True)}  # noqa: E712
         leaders = {i for i, o in officers.items() if o["is_leader"]}
 
-        name = form.text("name", max_length=150)
+        details = await self._parse_details(form, departments)
         mode = form.choice("enterprise_mode", ("existing", "new"))
         enterprise_id = None
         new_enterprise = None
@@ -318,23 +342,23 @@ class ProjectController(Controller):
             elif code and await Enterprise.exists().where(Enterprise.credit_code == code):
                 form.error("new_credit_code", N_("An enterprise with this credit code already exists; pick it from the list."))
             new_enterprise = (e_name, code, form.text("new_contact_name", required=False, max_length=50), form.text("new_contact_phone", required=False, max_length=30))
-        industry = form.choice("industry", rules.INDUSTRIES)
-        district_id = form.integer("district_id", choices={i for i, d in departments.items() if d["kind"] == "district"})
-        park_id = form.integer("park_id", required=False, choices={i for i, d in departments.items() if d["kind"] == "park"})
-        if park_id and district_id and departments[park_id]["parent"] not in (None, district_id):
-            form.error("park_id", N_("This park is not in the chosen district."))
-        investment = form.decimal("total_investment", minimum=rules.MIN_INVESTMENT)
         signed_on = form.date("signed_on")
         if signed_on and signed_on > today():
             form.error("signed_on", N_("The signing date cannot be in the future."))
-        level = form.choice("level", rules.LEVELS)
-        green = form.boolean("green_channel")
+        template_id = form.integer("template_id", choices={t["id"] for t in await lifecycle.templates()})
         introducing = form.integer("introducing_unit_id", choices=set(departments))
         fs_department = form.integer("first_signing_department_id", choices=set(departments))
         fs_leader = form.integer("first_signing_leader_id", choices=leaders)
         responsible = form.integer("responsible_leader_id", choices=leaders)
         lead = form.integer("lead_officer_id", choices=set(officers))
-        description = form.text("description", required=False, max_length=2000)
+        area_leader = form.integer("area_leader_id", choices=set(officers))
+        unit_leader = form.integer("unit_leader_id", choices=set(officers))
+        # The three levels: each holder must belong to the level it answers for.
+        area = {d for d in (details["district_id"], details["park_id"]) if d}
+        for field, role, officer_id in (("area_leader_id", "area_leader", area_leader), ("unit_leader_id", "unit_leader", unit_leader)):
+            if officer_id and field not in form.errors and (details["district_id"] or role == "unit_leader") and (
+                    problem := liaison_rules.eligibility_error(role, officer_candidate(officers[officer_id]), area, introducing)):
+                form.error(field, problem)
 
         if not form.ok:
             context = await self._form_context(dict(data), form.errors)
@@ -344,16 +368,80 @@ class ProjectController(Controller):
                 enterprise_id = await queries.create_enterprise(*new_enterprise, user_id=user.id)
             project_id = await queries.create_project(
                 queries.NewProject(
-                    name=name, enterprise_id=enterprise_id, industry=industry, district_id=district_id, park_id=park_id,
-                    total_investment=investment, signed_on=signed_on, level=level, green_channel=green,
+                    enterprise_id=enterprise_id, signed_on=signed_on, **details,
                     introducing_unit_id=introducing, first_signing_department_id=fs_department,
                     first_signing_leader_id=fs_leader, responsible_leader_id=responsible, lead_officer_id=lead,
-                    description=description,
+                    template_id=template_id, area_leader_id=area_leader, unit_leader_id=unit_leader,
                 ),
                 user.id, today(), await queries.load_calendar(),
             )
         return Redirect(f"/projects/{project_id}")
 
+    # --- editing ---------------------------------------------------------------------------
+
+    @get("/{project_id:int}/edit", guards=[managers_only])
+    async def edit_form(self, project_id: int) -> Template:
+        project = await _project_or_404(project_id)
+        values = {k: project[k] for k in ("name", "industry", "total_investment", "level", "green_channel", "description", "version")}
+        values.update(enterprise_id=project["enterprise"], district_id=project["district"], park_id=project["park"] or "")
+        return Template("projects/edit.html", context=await self._form_context(values, {}, project))
+
+    @post("/{project_id:int}/edit", guards=[managers_only])
+    async def edit(self, request: Request, project_id: int) -> Response:
+        """Correct a project's details. The first-signing department and leader stay as signed;
+        a change of green channel re-plans the open milestones nobody rescheduled by hand."""
+        project = await _project_or_404(project_id)
+        data = await request.form()
+        form = Form(data)
+        departments = {d["id"]: d for d in await Department.select(Department.id, Department.kind, Department.parent).where(
+            (Department.active == True) | Department.id.is_in([project["district"], project["park"] or 0])  # noqa: E712
+        )}
+        details = await self._parse_details(form, departments)
+        enterprise_id = form.integer("enterprise_id")
+        if enterprise_id and not await Enterprise.exists().where(Enterprise.id == enterprise_id):
+            form.error("enterprise_id", N_("This choice is not valid."))
+        version = form.version()
+        if not form.ok:
+            return Template("projects/edit.html", context=await self._form_context(dict(data), form.errors, project), status_code=422)
+        try:
+            async with write_transaction():
+                await queries.update_project(project, {**details, "enterprise_id": enterprise_id}, version, request.user.id, today(),
+                                             await queries.load_calendar())
+        except Conflict:
+            fresh = await _project_or_404(project_id)
+            context = await self._form_context(dict(data), {"form": CONFLICT_MESSAGE}, fresh)
+            return Template("projects/edit.html", context=context, status_code=409)
+        return Redirect(f"/projects/{project_id}")
+
+    # --- adding a milestone ------------------------------------------------------------------
+
+    @post("/{project_id:int}/milestones")
+    async def add_milestone(self, request: Request, project_id: int) -> Response:
+        project = await _project_or_404(project_id)
+        if not can_edit_project(request.user, project):
+            raise PermissionDeniedException(N_("Only the lead officer or a coordinator may update this project."))
+        form = Form(await request.form())
+        stage = form.choice("stage", rules.STAGES)
+        name = form.text("name", max_length=100)
+        planned_on = form.date("planned_on", minimum=project["signed_on"])
+        version = form.version()
+        if stage == "signed":
+            form.error("stage", N_("A project has one signing milestone."))
+        if not form.ok:
+            context = await self._detail_context(request, project_id, add_errors=form.errors, add_values=dict(form.data))
+            return Template("projects/detail.html", context=context, status_code=422)
+        try:
+            async with write_transaction():
+                await queries.add_milestone(project, stage, name, planned_on, version, request.user.id, today(),
+                                            await queries.load_calendar())
+        except Conflict:
+            context = await self._detail_context(request, project_id, add_errors={"form": CONFLICT_MESSAGE}, add_values=dict(form.data))
+            return Template("projects/detail.html", context=context, status_code=409)
+        return Redirect(f"/projects/{project_id}#milestones")
+
+
+def officer_candidate(officer: dict) -> liaison_rules.Candidate:
+    return liaison_rules.Candidate(officer["id"], officer["active"], officer["is_leader"], officer["department"])
 
 
 class EnterpriseController(Controller):

@@ -9,6 +9,7 @@ from litestar.response import Redirect, Response, Template
 from tracker.auth.roles import CurrentUser, can_edit_project, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
+from tracker.org import queries as org_queries
 from tracker.org.queries import active_departments
 from tracker.org.tables import Department, Officer
 from tracker.projects import queries as project_queries
@@ -43,7 +44,7 @@ class ProjectPromiseController(Controller):
             "project": project, "values": values, "errors": errors, "categories": rules.CATEGORIES, "sources": rules.SOURCES,
             "templates": rules.TEMPLATES,
             "departments": await active_departments(),
-            "officers": await project_queries.officer_choices(),
+            "officers": await org_queries.officer_choices(),
             "milestones": await Milestone.select(Milestone.id, Milestone.name, Milestone.stage, Milestone.actual_on).where(
                 Milestone.project == project["id"]
             ).order_by(Milestone.seq),

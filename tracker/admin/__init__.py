@@ -1,0 +1,1 @@
+"""Administration: the bureau's departments, officers and logins."""
