@@ -31,7 +31,7 @@ lint: install
 
 ## Refresh the Chinese catalogue after adding or changing message ids.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k pgettext:1c,2 -o var/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k pgettext:1c,2 -k ngettext:1,2 -o var/messages.pot .
 	$(BIN)/pybabel update -i var/messages.pot -d tracker/locale -l zh --omit-header --no-fuzzy-matching
 
 bench: install

@@ -192,8 +192,8 @@ def test_an_action_item_form_saved_untouched_assigns_nobody(coordinator):
     mid = meeting_in_progress(coordinator)
     item = run(AgendaItem.select().where(AgendaItem.meeting == mid).first())
     page = coordinator.get(f"/meetings/{mid}").text
-    assert '<select class="form-select form-select-sm" name="owner_officer" required' in page
-    assert page.split('name="owner_officer"')[1].split("</option>")[0].endswith('<option value="">责任人…')
+    select = page.split(f'id="owner_officer{item["id"]}" name="owner_officer" required>')[1]
+    assert select.startswith('<option value="">责任人…</option>')  # required, and nobody chosen until someone is
     response = coordinator.submit(f"/meetings/{mid}/items/{item['id']}/actions",
                                   {"task": "协调", "owner_department": "", "owner_officer": "", "due_on": "2026-12-04"})
     assert response.status_code == 422

@@ -20,7 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.template.config import TemplateConfig
 
-from tracker.admin.views import DepartmentAdminController, OfficerAdminController, UserAdminController
+from tracker.admin.views import AdminHomeController, DepartmentAdminController, OfficerAdminController, UserAdminController
 from tracker.audit.views import AuditController
 from tracker.auth.views import AccountController, AuthController, require_new_password, retrieve_user
 from tracker.briefings.views import BriefingController
@@ -144,6 +144,7 @@ def create_app() -> Litestar:
             ProjectPromiseController,
             PromiseController,
             CalendarController,
+            AdminHomeController,
             DepartmentAdminController,
             OfficerAdminController,
             UserAdminController,

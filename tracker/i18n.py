@@ -55,6 +55,13 @@ def gettext(lang: str, message: str, **params: object) -> str:
     return text % params if params else text
 
 
+def ngettext(lang: str, singular: str, plural: str, n: int, **params: object) -> str:
+    """A message with a count: "1 fulfilment" and "3 fulfilments" in English, one form in Chinese.
+    The count is available to the message as %(n)s."""
+    text = translations(lang).ngettext(singular, plural, n)
+    return text % {"n": n, **params}
+
+
 def pgettext(lang: str, context: str, message: str, **params: object) -> str:
     """A message whose English word has more than one meaning ("Next" page or next milestone,
     "Due" of a promise or of an action item): the context tells the translator which."""
@@ -68,7 +75,7 @@ def pgettext(lang: str, context: str, message: str, **params: object) -> str:
 # (pgettext) instead of silently reusing the first one's translation.
 SAME_MEANING_EVERYWHERE = frozenset({
     "Absent", "Accept custody", "Acknowledge by", "Action", "Action items", "Active", "Add", "Addendum", "All",
-    "Answer by", "Audit trail", "Hand over", "Lifecycle templates", "Three-level responsibility", "Average satisfaction", "Baseline", "Briefings", "Cancel", "Category", "Chair", "Change password",
+    "Administration", "Answer by", "Audit trail", "Hand over", "Lifecycle templates", "Officer deactivated.", "Saved.", "Three-level responsibility", "Average satisfaction", "Baseline", "Briefings", "Cancel", "Category", "Chair", "Change password",
     "Closed rate", "Confirmed rate", "Dashboard", "Date", "Decision", "Delegate", "Department", "Discussion", "Disputed",
     "District", "Done on", "Due date", "Enterprise", "Enterprise requests", "Escalated", "Filter", "First responder",
     "Inactive", "Industry", "Lead officer", "Leader", "Location", "Mark done", "Meeting", "Meeting minutes", "Milestone",
@@ -83,24 +90,11 @@ SAME_MEANING_EVERYWHERE = frozenset({
 })
 
 
-def negotiate(cookie: str | None, accept_language: str | None) -> str:
-    """The user's pick (cookie) first, then the browser's Accept-Language, then Chinese."""
-    if cookie in LANGUAGES:
-        return cookie
-    if accept_language:
-        wanted = []
-        for part in accept_language.split(","):
-            tag, _, q = part.strip().partition(";q=")
-            try:
-                weight = float(q) if q else 1.0
-            except ValueError:
-                weight = 0.0
-            wanted.append((weight, tag.strip().lower()))
-        for _weight, tag in sorted(wanted, key=lambda w: -w[0]):
-            primary = tag.split("-")[0]
-            if primary in LANGUAGES:
-                return primary
-    return DEFAULT_LANGUAGE
+def negotiate(cookie: str | None, accept_language: str | None = None) -> str:
+    """Chinese unless the user chose otherwise (the language switch sets a cookie). The browser's
+    Accept-Language is not followed: the bureau's product speaks Chinese by default, also on an
+    English-language browser."""
+    return cookie if cookie in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def locale(lang: str) -> Locale:

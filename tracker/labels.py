@@ -141,3 +141,39 @@ def label(kind: str, code: str | None) -> str:
     if code is None:
         return ""
     return LABELS.get(kind, {}).get(code, code)
+
+
+# System text stored as data: the milestone names of the shipped lifecycle templates and the
+# usual officer titles. In English they are translated; anything a user typed stays as typed.
+SYSTEM_MILESTONE_NAMES = {
+    "签订投资合同": N_("Investment contract signed"),
+    "完成企业注册": N_("Company registered"),
+    "项目立项备案": N_("Project filed"),
+    "项目备案": N_("Project filed"),
+    "取得土地使用权": N_("Land use right obtained"),
+    "取得施工许可证": N_("Construction permit obtained"),
+    "项目开工建设": N_("Construction started"),
+    "竣工验收": N_("Completion acceptance"),
+    "投产运营": N_("In operation"),
+    "取得装修施工许可": N_("Fit-out permit obtained"),
+    "开始装修改造": N_("Fit-out started"),
+    "装修竣工验收": N_("Fit-out acceptance"),
+    "正式开业运营": N_("Opened for business"),
+    "组建项目公司": N_("Project company set up"),
+    "取得可行性研究报告批复": N_("Feasibility study approved"),
+    "取得用地批复": N_("Land use approved"),
+    "建成投用": N_("In service"),
+}
+SYSTEM_TITLES = {
+    "局长": N_("Director-General"),
+    "副局长": N_("Deputy Director-General"),
+    "副区长": N_("Deputy District Head"),
+    "副县长": N_("Deputy County Head"),
+    "项目专员": N_("Project officer"),
+    "项目服务处处长": N_("Head of Project Services"),
+    "招商服务专员": N_("Investment service officer"),
+    "重点项目办主任": N_("Director, Key Projects Office"),
+    "用地服务科科长": N_("Head of Land Services"),
+    "纳税服务科科长": N_("Head of Taxpayer Services"),
+    "招商联络部部长": N_("Head of Investment Liaison"),
+}

@@ -17,7 +17,7 @@ LANG_COOKIE = "lang"
 
 
 def lang_of(request: Request) -> str:
-    return i18n.negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    return i18n.negotiate(request.cookies.get(LANG_COOKIE))
 
 
 def translator(request: Request):
@@ -82,6 +82,10 @@ def t_gettext(ctx: Any, message: str, **params: object) -> str:
     return i18n.gettext(_ctx_lang(ctx), message, **params)
 
 
+def t_ngettext(ctx: Any, singular: str, plural: str, n: int, **params: object) -> str:
+    return i18n.ngettext(_ctx_lang(ctx), singular, plural, n, **params)
+
+
 def t_pgettext(ctx: Any, context: str, message: str, **params: object) -> str:
     return i18n.pgettext(_ctx_lang(ctx), context, message, **params)
 
@@ -115,6 +119,7 @@ def t_query(ctx: Any, params: dict[str, str]) -> str:
 TEMPLATE_CALLABLES = {
     "_": t_gettext,
     "pgettext": t_pgettext,
+    "ngettext": t_ngettext,
     "fmt_date": t_date,
     "fmt_datetime": t_datetime,
     "fmt_wan": t_wan,
@@ -266,3 +271,59 @@ def from_json(value: Any) -> dict:
     if isinstance(value, dict):
         return value
     return json.loads(value) if value else {}
+
+
+# --- messages after an action (one mechanism for every page) ---------------------------------
+
+FLASH_KEY = "flash"
+
+
+def flash(request: Request, message: str, **params: object) -> None:
+    """Tell the user an action worked ("Project created."). The message, translated now, waits in
+    the session until the next page or fragment shows it in the #flash area (an htmx form takes
+    that area along with hx-select-oob="#flash")."""
+    if request.scope.get("session") is None:
+        return
+    text = i18n.gettext(lang_of(request), message, **params)
+    request.set_session({**request.session, FLASH_KEY: [*request.session.get(FLASH_KEY, []), text]})
+
+
+def t_take_flashes(ctx: Any) -> list[str]:
+    """The messages waiting for this page, removed from the session as they are shown."""
+    request = ctx.get("request")
+    if request is None or request.scope.get("session") is None:
+        return []
+    messages = request.session.get(FLASH_KEY) or []
+    if messages:
+        request.set_session({k: v for k, v in request.session.items() if k != FLASH_KEY})
+    return list(messages)
+
+
+def t_issuer(ctx: Any) -> str:
+    from tracker.settings import get_settings
+
+    return get_settings().issuer[_ctx_lang(ctx)]
+
+
+TEMPLATE_CALLABLES["take_flashes"] = t_take_flashes
+TEMPLATE_CALLABLES["issuer"] = t_issuer
+
+
+def t_system_text(table: dict[str, str]):
+    def translate(ctx: Any, text: str | None) -> str:
+        if not text:
+            return ""
+        lang = _ctx_lang(ctx)
+        return i18n.gettext(lang, table[text]) if lang != "zh" and text in table else text
+
+    return translate
+
+
+def _register_system_text() -> None:
+    from tracker.labels import SYSTEM_MILESTONE_NAMES, SYSTEM_TITLES
+
+    TEMPLATE_CALLABLES["milestone_name"] = t_system_text(SYSTEM_MILESTONE_NAMES)
+    TEMPLATE_CALLABLES["title_text"] = t_system_text(SYSTEM_TITLES)
+
+
+_register_system_text()

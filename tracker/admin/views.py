@@ -13,10 +13,11 @@ from tracker.admin import queries, rules
 from tracker.auth.roles import allow
 from tracker.auth.sessions import live_sessions
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
+from tracker.i18n import N_
 from tracker.liaison import queries as liaison
 from tracker.org.tables import DEPARTMENT_KINDS
 from tracker.settings import get_settings
-from tracker.web import Form, int_or_none
+from tracker.web import Form, flash, int_or_none
 
 readers = allow("admin", "coordinator")
 admins_only = allow("admin")
@@ -75,6 +76,7 @@ class DepartmentAdminController(Controller):
                 department_id = await queries.create_department(values, request.user.id)
         if not form.ok:
             return await self._page(request, None, dict(form.data), form.errors, status=422)
+        flash(request, N_("Department created."))
         return Redirect(f"/admin/departments/{department_id}")
 
     @get("/{department_id:int}")
@@ -97,6 +99,7 @@ class DepartmentAdminController(Controller):
                                     conflict=_conflicts(before, form, current), status=409)
         if not form.ok:
             return await self._page(request, department_id, dict(form.data), form.errors, status=422)
+        flash(request, N_("Saved."))
         return Redirect(f"/admin/departments/{department_id}")
 
     @post("/{department_id:int}/deactivate", guards=[admins_only])
@@ -107,6 +110,7 @@ class DepartmentAdminController(Controller):
             blocked = await queries.deactivate_department(department_id, request.user.id)
         if blocked:
             return await self._page(request, department_id, blocked=blocked, status=409)
+        flash(request, N_("Department deactivated."))
         return Redirect(f"/admin/departments/{department_id}")
 
     @post("/{department_id:int}/reactivate", guards=[admins_only])
@@ -115,6 +119,7 @@ class DepartmentAdminController(Controller):
             raise NotFoundException()
         async with write_transaction():
             await queries.reactivate_department(department_id, request.user.id)
+        flash(request, N_("Department reactivated."))
         return Redirect(f"/admin/departments/{department_id}")
 
 
@@ -161,6 +166,7 @@ class OfficerAdminController(Controller):
                 officer_id = await queries.create_officer(values, request.user.id)
         if not form.ok:
             return await self._page(request, None, dict(form.data), form.errors, status=422)
+        flash(request, N_("Officer added."))
         return Redirect(f"/admin/officers/{officer_id}")
 
     @get("/{officer_id:int}")
@@ -183,6 +189,7 @@ class OfficerAdminController(Controller):
                                     conflict=_conflicts(before, form, current), status=409)
         if not form.ok:
             return await self._page(request, officer_id, dict(form.data), form.errors, status=422)
+        flash(request, N_("Saved."))
         return Redirect(f"/admin/officers/{officer_id}")
 
     @post("/{officer_id:int}/deactivate", guards=[admins_only])
@@ -195,6 +202,7 @@ class OfficerAdminController(Controller):
             still = await queries.deactivate_officer(officer_id, request.user.id)
         if still:
             return Redirect(f"/officers/{officer_id}/depart")
+        flash(request, N_("Officer deactivated."))
         return Redirect(f"/admin/officers/{officer_id}")
 
     @post("/{officer_id:int}/reactivate", guards=[admins_only])
@@ -203,6 +211,7 @@ class OfficerAdminController(Controller):
             raise NotFoundException()
         async with write_transaction():
             await queries.reactivate_officer(officer_id, request.user.id)
+        flash(request, N_("Officer reactivated."))
         return Redirect(f"/admin/officers/{officer_id}")
 
 
@@ -271,6 +280,7 @@ class UserAdminController(Controller):
             return await self._page(request, user_id, errors={"form": CONFLICT_MESSAGE}, posted=posted, status=409)
         if password:
             return await self._page(request, user_id, password=password)
+        flash(request, N_("Saved."))
         return Redirect(f"/admin/users/{user_id}")
 
     @post("/{user_id:int}/role", guards=[admins_only])
@@ -307,3 +317,14 @@ class UserAdminController(Controller):
     @post("/{user_id:int}/sessions/end", guards=[admins_only])
     async def end_sessions(self, request: Request, user_id: int) -> Response:
         return await self._act(request, user_id, lambda: queries.end_sessions(user_id, request.user.id))
+
+
+class AdminHomeController(Controller):
+    """/admin/: where each administration page is (admins change, coordinators read)."""
+
+    path = "/admin"
+    guards = [readers]
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        return Template("admin/index.html", context={"is_admin": request.user.role == "admin"})

@@ -14,7 +14,7 @@ from tracker.liaison.tables import Assignment, Handover
 from tracker.org.tables import Officer
 from tracker.projects import queries as project_queries
 from tracker.settings import get_settings, today
-from tracker.web import Form
+from tracker.web import Form, flash
 
 
 class HandoverController(Controller):
@@ -66,6 +66,7 @@ class HandoverController(Controller):
             try:
                 async with write_transaction():
                     await queries.hand_over(project_id, role, successor, reason, note, version, request.user.id, today())
+                flash(request, N_("Handed over. The successor must now accept custody."))
                 return Redirect(f"/projects/{project_id}#team")
             except queries.Refused as refused:
                 errors["to_officer" if "reason" not in refused.args[0] else "reason"] = refused.args[0]
@@ -95,6 +96,7 @@ class CustodyController(Controller):
         except queries.Refused as refused:
             return Template("errors/error.html", context={"status": 409, "message": refused.args[0]}, status_code=409)
         target = (await request.form()).get("next") or f"/projects/{handover['project']}#team"
+        flash(request, N_("You have accepted custody of the project."))
         return Redirect(target if target.startswith("/") and not target.startswith("//") else "/")
 
 
@@ -177,6 +179,7 @@ class OfficerController(Controller):
             try:
                 async with write_transaction():
                     await queries.depart(officer_id, items, reason, note, request.user.id, today())
+                flash(request, N_("Every project was handed over and the officer deactivated."))
                 return Redirect(f"/officers/{officer_id}")
             except queries.Refused as refused:
                 errors["form"] = refused.args[0]
@@ -193,4 +196,5 @@ class OfficerController(Controller):
         if still:
             context = await self._depart_context(officer_id, {}, {"form": N_("This officer still leads projects: hand each to a successor first.")})
             return Template("liaison/depart.html", context=context, status_code=409)
+        flash(request, N_("Officer deactivated."))
         return Redirect(f"/officers/{officer_id}")

@@ -19,8 +19,8 @@ from tracker.org.queries import active_departments
 from tracker.org.tables import Department, Officer
 from tracker.projects import queries as project_queries
 from tracker.projects.tables import Project
-from tracker.settings import today
-from tracker.web import Form, ids_of, int_or_none, is_htmx, safe_next
+from tracker.settings import TIMEZONE, today
+from tracker.web import Form, flash, ids_of, int_or_none, is_htmx, safe_next
 
 # Staff who write minutes: everyone but leaders, who read.
 minute_takers = allow("admin", "coordinator", "officer")
@@ -65,6 +65,7 @@ class MeetingController(Controller):
             return Template("meetings/new.html", context=await self._new_context(dict(data), form.errors), status_code=422)
         async with write_transaction():
             meeting_id = await queries.create_meeting(held_on, chair, location, attendees, departments, request.user.id, today())
+        flash(request, N_("Meeting created with the proposed agenda."))
         return Redirect(f"/meetings/{meeting_id}")
 
     async def _context(self, request: Request, meeting_id: int, **extra) -> dict:
@@ -142,6 +143,7 @@ class MeetingController(Controller):
             row = await AgendaItem.insert(AgendaItem(meeting=meeting_id, position=(last["position"] if last else 0) + 1, kind="topic",
                                                      title=title, project=project)).returning(AgendaItem.id)
             await audit(request.user.id, "agenda_add", "meeting", meeting_id, {"item": row[0]["id"], "title": title}, project=project)
+        flash(request, N_("Added to the agenda."))
         return self._back(request, meeting_id)
 
     @post("/{meeting_id:int}/items/{item_id:int}/delete", guards=[managers_only])
@@ -192,6 +194,13 @@ class MeetingController(Controller):
             # Someone saved this item since the page was loaded: show both texts, lose nothing.
             return await self._refuse(request, meeting_id, {"minutes": CONFLICT_MESSAGE}, 409, error_item=item_id,
                                       minutes_values={item_id: dict(data)}, minutes_conflict=item_id)
+        if is_htmx(request):
+            # Saved in place (also by the autosave): the status and the new version, nothing else,
+            # so the text being typed meanwhile is untouched.
+            return Template("meetings/_minutes_saved.html", context={
+                "item_id": item_id, "version": version + 1,
+                "saved_at": datetime.now(TIMEZONE).strftime("%H:%M:%S")})
+        flash(request, N_("Minutes saved."))
         return self._back(request, meeting_id, f"item{item_id}")
 
     @post("/{meeting_id:int}/items/{item_id:int}/actions", guards=[minute_takers])
@@ -220,6 +229,7 @@ class MeetingController(Controller):
             await queries.add_action_item(meeting, item, task, department, officer_id, due_on, request.user.id)
             if item["project"]:
                 await project_queries.refresh_colours([item["project"]], today())
+        flash(request, N_("Action item added: %(task)s"), task=task[:40])
         return self._back(request, meeting_id, f"item{item_id}")
 
     @post("/{meeting_id:int}/attendance", guards=[minute_takers])
@@ -243,6 +253,7 @@ class MeetingController(Controller):
                 await queries.save_attendance(meeting, rows, changes, version, request.user.id)
         except Conflict:
             return await self._refuse(request, meeting_id, {"attendance": CONFLICT_MESSAGE}, 409, attendance_values=dict(data))
+        flash(request, N_("Attendance saved."))
         return self._back(request, meeting_id, "attendance")
 
     @post("/{meeting_id:int}/addenda", guards=[managers_only])
@@ -334,4 +345,5 @@ class ActionItemController(Controller):
                     await project_queries.refresh_colours([action["project"]], today())
         except Conflict:
             return Template("errors/error.html", context={"status": 409, "message": CONFLICT_MESSAGE}, status_code=409)
+        flash(request, N_("Action item closed."))
         return Redirect(safe_next((await request.form()).get("next"), "/action-items"))

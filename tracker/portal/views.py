@@ -9,6 +9,7 @@ from litestar.response import Redirect, Response, Template
 
 from tracker.auth.roles import CurrentUser, enterprise_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
+from tracker.i18n import N_
 from tracker.liaison import queries as liaison_queries
 from tracker.liaison import rules as liaison_rules
 from tracker.projects import queries, rules
@@ -18,7 +19,7 @@ from tracker.promises import rules as promise_rules
 from tracker.promises.tables import Fulfilment, Promise
 from tracker.requests import queries as request_queries
 from tracker.settings import today
-from tracker.web import Form
+from tracker.web import Form, flash
 
 
 async def own_project(user: CurrentUser, project_id: int) -> dict:
@@ -99,6 +100,7 @@ class PortalController(Controller):
                 async with write_transaction():
                     await promise_queries.record_answer(promise, answer, reason, version, user.id, on_behalf=False)
                     await queries.refresh_colours([project["id"]], today())
+                flash(request, N_("Thank you: your answer is recorded."))
                 return Redirect(f"/portal/projects/{project['id']}#promise-{promise_id}")
             except Conflict:
                 form.error("form", CONFLICT_MESSAGE)

@@ -23,7 +23,7 @@ from tracker.projects.tables import Project
 from tracker.promises import queries as promise_queries
 from tracker.requests import queries as request_queries
 from tracker.settings import get_settings, today
-from tracker.web import Form, int_or_none, is_htmx
+from tracker.web import Form, flash, int_or_none, is_htmx
 
 
 def parse_filter(request: Request) -> queries.ProjectFilter:
@@ -266,6 +266,7 @@ class ProjectController(Controller):
         if not updated:
             context = await self._detail_context(request, project_id, status_errors={"form": CONFLICT_MESSAGE})
             return Template("projects/detail.html", context=context, status_code=409)
+        flash(request, N_("Saved."))
         return Redirect(f"/projects/{project_id}")
 
     # --- creating -------------------------------------------------------------------------
@@ -375,6 +376,7 @@ class ProjectController(Controller):
                 ),
                 user.id, today(), await queries.load_calendar(),
             )
+        flash(request, N_("Project created."))
         return Redirect(f"/projects/{project_id}")
 
     # --- editing ---------------------------------------------------------------------------
@@ -411,6 +413,7 @@ class ProjectController(Controller):
             fresh = await _project_or_404(project_id)
             context = await self._form_context(dict(data), {"form": CONFLICT_MESSAGE}, fresh)
             return Template("projects/edit.html", context=context, status_code=409)
+        flash(request, N_("Project details saved."))
         return Redirect(f"/projects/{project_id}")
 
     # --- adding a milestone ------------------------------------------------------------------
@@ -437,6 +440,7 @@ class ProjectController(Controller):
         except Conflict:
             context = await self._detail_context(request, project_id, add_errors={"form": CONFLICT_MESSAGE}, add_values=dict(form.data))
             return Template("projects/detail.html", context=context, status_code=409)
+        flash(request, N_("Milestone added."))
         return Redirect(f"/projects/{project_id}#milestones")
 
 

@@ -16,7 +16,7 @@ from tracker.projects import queries as project_queries
 from tracker.projects.tables import Milestone, Project
 from tracker.promises import queries, rules
 from tracker.settings import get_settings, today
-from tracker.web import Form, int_or_none
+from tracker.web import Form, flash, int_or_none
 
 
 def may_edit(user: CurrentUser, project: dict, promise: dict | None = None) -> bool:
@@ -104,6 +104,7 @@ class ProjectPromiseController(Controller):
                 request.user.id, await project_queries.load_calendar(),
             )
             await project_queries.refresh_colours([project_id], today())
+        flash(request, N_("Promise recorded."))
         return Redirect(f"/promises/{promise_id}")
 
 
@@ -190,6 +191,7 @@ class PromiseController(Controller):
             return await self._refused(request, promise_id, data, form.errors)
         async with write_transaction():
             await queries.add_fulfilment(promise, delivered_on, description, amount, delivered_by, corrects, request.user.id)
+        flash(request, N_("Fulfilment recorded."))
         return Redirect(f"/promises/{promise_id}#fulfilments")
 
     @post("/{promise_id:int}/status")
@@ -220,6 +222,7 @@ class PromiseController(Controller):
                 await project_queries.refresh_colours([promise["project"]], today())
         except Conflict:
             return await self._refused(request, promise_id, data, {"form": CONFLICT_MESSAGE}, 409)
+        flash(request, N_("Status saved."))
         return Redirect(f"/promises/{promise_id}")
 
     @post("/{promise_id:int}/answer")
@@ -242,6 +245,7 @@ class PromiseController(Controller):
                 await project_queries.refresh_colours([promise["project"]], today())
         except Conflict:
             return await self._refused(request, promise_id, data, {"form": CONFLICT_MESSAGE}, 409)
+        flash(request, N_("Countersign recorded."))
         return Redirect(f"/promises/{promise_id}")
 
 

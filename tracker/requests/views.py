@@ -16,7 +16,7 @@ from tracker.projects import queries as project_queries
 from tracker.projects.tables import Project
 from tracker.requests import files, queries, rules
 from tracker.settings import get_settings, today
-from tracker.web import Form, int_or_none
+from tracker.web import Form, flash, int_or_none
 
 
 async def read_uploads(form: Form, field: str = "files") -> list[queries.Upload]:
@@ -134,6 +134,7 @@ class PortalRequestController(Controller):
                 async with write_transaction():
                     await queries.give_feedback(req, solved, rating, comment, version, request.user.id, today(),
                                                 await project_queries.load_calendar())
+                flash(request, N_("Thank you: your feedback is recorded."))
                 return Redirect(f"/portal/requests/{request_id}")
             except Conflict:
                 form.error("form", CONFLICT_MESSAGE)
@@ -232,6 +233,7 @@ class RequestController(Controller):
             try:
                 async with write_transaction():
                     await queries.staff_action(req, action, text, department, version, user.id, today())
+                flash(request, N_("Saved."))
                 return Redirect(f"/requests/{request_id}")
             except Conflict:
                 form.error("form", CONFLICT_MESSAGE)
