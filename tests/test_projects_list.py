@@ -125,7 +125,7 @@ def test_paging_through_a_long_list_keeps_the_filter(staff):
     run_(add_many())
     first = staff.get("/projects", params={"q": "分页测试"})
     assert "共 60 个项目" in first.text and len(ids_in(first.text)) == 50
-    assert 'href="/projects?q=%E5%88%86%E9%A1%B5%E6%B5%8B%E8%AF%95&amp;page=2"' in first.text
+    assert 'href="?q=%E5%88%86%E9%A1%B5%E6%B5%8B%E8%AF%95&amp;sort=-signed&amp;page=2"' in first.text
     second = staff.get("/projects", params={"q": "分页测试", "page": 2})
     assert len(ids_in(second.text)) == 10
     assert ids_in(first.text).isdisjoint(ids_in(second.text))

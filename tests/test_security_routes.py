@@ -63,6 +63,7 @@ def other_enterprises_ids(as_role) -> dict[str, int]:
         "department_id": project["district"],
         "user_id": owner["id"],
         "template_id": project["template"],
+        "view_id": 1,  # staff only: an enterprise never has a saved view
     }
 
 

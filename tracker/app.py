@@ -37,6 +37,7 @@ from tracker.projects.lifecycle_views import TemplateController
 from tracker.projects.views import EnterpriseController, ProjectController
 from tracker.promises.views import ProjectPromiseController, PromiseController
 from tracker.requests.views import PortalRequestController, RequestController
+from tracker.savedviews.views import SavedViewController
 from tracker.security import add_security_headers, before_any_route
 from tracker.settings import ROOT, get_settings, today
 from tracker.web import TEMPLATE_CALLABLES, from_json, is_htmx, translator
@@ -150,6 +151,7 @@ def create_app() -> Litestar:
             UserAdminController,
             AuditController,
             TemplateController,
+            SavedViewController,
             MeetingController,
             ActionItemController,
             PortalController,

@@ -18,6 +18,7 @@ APP_CONFIG = AppConfig(
             "tracker.promises.tables",
             "tracker.meetings.tables",
             "tracker.requests.tables",
+            "tracker.savedviews.tables",
         ],
         exclude_imported=True,
     ),

@@ -327,3 +327,12 @@ def _register_system_text() -> None:
 
 
 _register_system_text()
+
+
+def t_with_params(ctx: Any, params: dict, **changes: object) -> str:
+    """"?a=1&b=2": the list's current parameters with some changed (None or "" drops one)."""
+    merged = {**params, **changes}
+    return "?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+TEMPLATE_CALLABLES["with_params"] = t_with_params

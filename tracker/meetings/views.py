@@ -12,6 +12,7 @@ from tracker.audit.record import audit
 from tracker.auth.roles import CurrentUser, allow, managers_only, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
+from tracker.listing import paginate, parse_page, parse_sort, query_without, sort_rows
 from tracker.meetings import queries, rules
 from tracker.meetings.tables import ActionItem, Addendum, AgendaItem, Attendee, Meeting
 from tracker.org import queries as org_queries
@@ -19,7 +20,8 @@ from tracker.org.queries import active_departments
 from tracker.org.tables import Department, Officer
 from tracker.projects import queries as project_queries
 from tracker.projects.tables import Project
-from tracker.settings import TIMEZONE, today
+from tracker.savedviews.views import views_for
+from tracker.settings import TIMEZONE, get_settings, today
 from tracker.web import Form, flash, ids_of, int_or_none, is_htmx, safe_next
 
 # Staff who write minutes: everyone but leaders, who read.
@@ -277,6 +279,13 @@ class MeetingController(Controller):
         return self._back(request, meeting_id, f"item{item_id}" if item_id else "addenda")
 
 
+# The board's sort keys (missing values last).
+SORTS = {
+    "task": lambda a: a["task"], "project": lambda a: a["project_name"], "owner": lambda a: a["officer_name"],
+    "due": lambda a: a["due_on"], "meeting": lambda a: a["meeting_on"], "status": lambda a: (a["status"], a["outcome"] or ""),
+}
+
+
 class ActionItemController(Controller):
     path = "/action-items"
     guards = [staff_only]
@@ -301,6 +310,9 @@ class ActionItemController(Controller):
             r["overdue"] = rules.is_overdue(r["status"], r["due_on"], now)
         if q.get("overdue") == "1":
             rows = [r for r in rows if r["overdue"]]
+        sorting = parse_sort(q.get("sort"), SORTS, "due")
+        page = paginate(sort_rows(rows, sorting, SORTS), parse_page(q.get("page")), get_settings().page_size)
+        rows = page.rows
         counts = await queries.carry_counts([r["id"] for r in rows])
         for r in rows:
             r["carried"] = counts.get(r["id"], 0)
@@ -312,7 +324,8 @@ class ActionItemController(Controller):
             totals[key] += 1
             per_owner.setdefault(a["owner_officer"], {"name": a["name"], "open": 0, "resolved": 0, "closed_unresolved": 0})[key] += 1
         return Template("meetings/board.html", context={
-            "rows": rows, "totals": totals, "per_owner": sorted(per_owner.values(), key=lambda o: -o["open"]), "show": show,
+            "rows": rows, "page": page, "sorting": sorting, "params": query_without(dict(q), "page", "sort"),
+            "saved_views_list": await views_for(request.user.id, "action_items"), "totals": totals, "per_owner": sorted(per_owner.values(), key=lambda o: -o["open"]), "show": show,
             "filters": {"owner": as_int("owner"), "department": as_int("department"), "project": as_int("project"), "overdue": q.get("overdue") == "1"},
             "officers": await org_queries.officer_choices(),
             "departments": await Department.select(Department.id, Department.name).order_by(Department.name),

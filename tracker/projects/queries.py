@@ -8,13 +8,15 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from piccolo.query import OrderByRaw
 from piccolo.query.methods.select import Count
 
 from tracker.audit.record import audit
 from tracker.calendar.queries import load_calendar  # noqa: F401 - pages read the calendar through here
-from tracker.db import Conflict, contains
+from tracker.db import Conflict, contains, is_sqlite
 from tracker.liaison import queries as liaison_queries
 from tracker.liaison.tables import Handover
+from tracker.listing import Page, Sorting, page_bounds
 from tracker.meetings import queries as meeting_queries
 from tracker.org.tables import Department, Enterprise
 from tracker.projects import lifecycle, rules
@@ -369,16 +371,47 @@ class ProjectFilter:
     handover: str = ""  # "pending": a handover not yet accepted
     green: bool = False  # green-channel projects only
     page: int = 1
+    sort: Sorting = field(default_factory=lambda: Sorting("signed", True))
 
     def as_query(self, **override: Any) -> dict[str, str]:
-        """Non-empty filter values as URL parameters (page left out unless > 1)."""
+        """Non-empty filter values as URL parameters (page left out unless > 1, the default sort left out)."""
         values = {**self.__dict__, **override}
+        sort = values.pop("sort")
         out = {k: str(v) for k, v in values.items() if v not in ("", None, False) and not (k == "page" and v == 1)}
+        if sort.param != DEFAULT_SORT:
+            out["sort"] = sort.param
         if values.get("green"):
             out["green"] = "1"
         if values.get("status") == "active":
             out.pop("status", None)
         return out
+
+
+# The project list's sort keys: a column, or SQL for what is not one (colour by urgency, stage in
+# lifecycle order, the next open milestone's date).
+DEFAULT_SORT = "-signed"
+COLOUR_ORDER = "CASE project.colour WHEN 'red' THEN 0 WHEN 'amber' THEN 1 ELSE 2 END"
+STAGE_ORDER = "CASE project.stage " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(rules.STAGES)) + " END"
+NEXT_DUE = ("(SELECT MIN(m.planned_on) FROM milestone m WHERE m.project = project.id AND m.actual_on IS NULL "
+            "AND m.not_applicable = {false})")
+SORT_KEYS = ("name", "investment", "signed", "colour", "stage", "next_due", "lead")
+
+
+def _order(query, sorting: Sorting):
+    ascending = not sorting.descending
+    if sorting.key == "colour":
+        query = query.order_by(OrderByRaw(COLOUR_ORDER), ascending=ascending)
+    elif sorting.key == "stage":
+        query = query.order_by(OrderByRaw(STAGE_ORDER), ascending=ascending)
+    elif sorting.key == "next_due":
+        # Projects with nothing open come last in either direction.
+        due = NEXT_DUE.format(false="0" if is_sqlite() else "FALSE")
+        query = query.order_by(OrderByRaw(f"{due} IS NULL")).order_by(OrderByRaw(due), ascending=ascending)
+    else:
+        column = {"name": Project.name, "investment": Project.total_investment, "signed": Project.signed_on,
+                  "lead": Project.lead_officer.name}[sorting.key]
+        query = query.order_by(column, ascending=ascending)
+    return query.order_by(Project.id, ascending=ascending)
 
 
 LIST_COLUMNS = (
@@ -425,20 +458,15 @@ def _where(f: ProjectFilter) -> list:
 
 
 @dataclass
-class ProjectPage:
-    rows: list[dict]
-    total: int
-    page: int
-    pages: int
+class ProjectPage(Page):
     next_milestones: dict[int, dict] = field(default_factory=dict)
 
 
 async def list_projects(f: ProjectFilter, page_size: int) -> ProjectPage:
     clauses = _where(f)
     total = await Project.count().where(*clauses) if clauses else await Project.count()
-    pages = max(1, -(-total // page_size))
-    page = min(max(1, f.page), pages)
-    query = Project.select(*LIST_COLUMNS).order_by(Project.signed_on, ascending=False).order_by(Project.id, ascending=False)
+    page, pages = page_bounds(total, f.page, page_size)
+    query = _order(Project.select(*LIST_COLUMNS), f.sort)
     if clauses:
         query = query.where(*clauses)
     rows = await query.limit(page_size).offset((page - 1) * page_size)
@@ -452,7 +480,7 @@ async def list_projects(f: ProjectFilter, page_size: int) -> ProjectPage:
         )
         for m in open_ms:
             next_ms.setdefault(m["project"], m)
-    return ProjectPage(rows, total, page, pages, next_ms)
+    return ProjectPage(rows, total, page, pages, page_size, next_ms)
 
 
 async def area_choices() -> list[dict]:

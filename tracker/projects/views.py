@@ -14,6 +14,7 @@ from tracker.db import CONFLICT_MESSAGE, Conflict, contains, write_transaction
 from tracker.i18n import N_
 from tracker.liaison import queries as liaison
 from tracker.liaison import rules as liaison_rules
+from tracker.listing import parse_page, parse_sort
 from tracker.meetings import queries as meeting_queries
 from tracker.org import queries as org_queries
 from tracker.org.rules import credit_code_error, normalise_credit_code
@@ -22,6 +23,7 @@ from tracker.projects import lifecycle, queries, rules
 from tracker.projects.tables import Project
 from tracker.promises import queries as promise_queries
 from tracker.requests import queries as request_queries
+from tracker.savedviews.views import views_for
 from tracker.settings import get_settings, today
 from tracker.web import Form, flash, int_or_none, is_htmx
 
@@ -40,7 +42,8 @@ def parse_filter(request: Request) -> queries.ProjectFilter:
         status=status if status in rules.PROJECT_STATUSES or status == "" else "active",
         handover="pending" if q.get("handover") == "pending" else "",
         green=q.get("green") == "1",
-        page=int_or_none(q.get("page")) or 1,
+        page=parse_page(q.get("page")),
+        sort=parse_sort(q.get("sort"), queries.SORT_KEYS, queries.DEFAULT_SORT),
     )
 
 
@@ -67,10 +70,14 @@ class ProjectController(Controller):
             "stages": rules.STAGES,
             "industries": rules.INDUSTRIES,
             "colours": rules.COLOURS,
+            # The filters without page and sort, for the links that change one of them.
+            "params": {k: v for k, v in f.as_query().items() if k not in ("page", "sort")},
+            "saved_views_list": await views_for(request.user.id, "projects"),
         }
-        # htmx filter/paging requests get only the table; the URL is pushed by the page.
-        template = "projects/_table.html" if is_htmx(request) and request.headers.get("hx-target") == "project-table" else "projects/list.html"
-        return Template(template, context=context)
+        # htmx filter, sort and paging requests get the table and the list state only (the page
+        # takes them with hx-select); the URL is pushed, so Back and bookmarks bring the view back.
+        partial = is_htmx(request) and request.headers.get("hx-target") == "project-table"
+        return Template("projects/_table_update.html" if partial else "projects/list.html", context=context)
 
     @get("/{project_id:int}", name="project")
     async def show(self, request: Request, project_id: int) -> Template:

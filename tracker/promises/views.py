@@ -9,12 +9,14 @@ from litestar.response import Redirect, Response, Template
 from tracker.auth.roles import CurrentUser, can_edit_project, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
+from tracker.listing import paginate, parse_page, parse_sort, query_without, sort_rows
 from tracker.org import queries as org_queries
 from tracker.org.queries import active_departments
 from tracker.org.tables import Department, Officer
 from tracker.projects import queries as project_queries
 from tracker.projects.tables import Milestone, Project
 from tracker.promises import queries, rules
+from tracker.savedviews.views import views_for
 from tracker.settings import get_settings, today
 from tracker.web import Form, flash, int_or_none
 
@@ -108,6 +110,14 @@ class ProjectPromiseController(Controller):
         return Redirect(f"/promises/{promise_id}")
 
 
+# The register's sort keys (missing values last).
+SORTS = {
+    "due": lambda r: r["due_on"], "project": lambda r: r["project_name"], "department": lambda r: r["department_name"],
+    "status": lambda r: rules.STATUSES.index(r["status"]), "amount": lambda r: r["amount"],
+    "category": lambda r: rules.CATEGORIES.index(r["category"]),
+}
+
+
 class PromiseController(Controller):
     path = "/promises"
     guards = [staff_only]
@@ -125,8 +135,13 @@ class PromiseController(Controller):
             project=as_int("project"), due_within=int_or_none(q.get("due_within"), 0, rules.DUE_WORKDAYS_MAX),
         )
         rows = await queries.register(f, today(), await project_queries.load_calendar())
+        sorting = parse_sort(q.get("sort"), SORTS, "due")
+        page = paginate(sort_rows(rows, sorting, SORTS), parse_page(q.get("page")), get_settings().page_size)
+        params = query_without(dict(q), "page", "sort")
         return Template("promises/register.html", context={
-            "rows": rows, "f": f, "categories": rules.CATEGORIES, "statuses": rules.STATUSES,
+            "rows": page.rows, "page": page, "sorting": sorting, "params": params,
+            "saved_views_list": await views_for(request.user.id, "promises"),
+            "f": f, "categories": rules.CATEGORIES, "statuses": rules.STATUSES,
             "departments": await Department.select(Department.id, Department.name).order_by(Department.name),
         })
 

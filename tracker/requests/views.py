@@ -10,11 +10,13 @@ from litestar.response import Redirect, Response, Template
 from tracker.auth.roles import STAFF, CurrentUser, allow, enterprise_only, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
+from tracker.listing import paginate, parse_page, parse_sort, query_without, sort_rows
 from tracker.org.queries import active_departments
 from tracker.org.tables import Department
 from tracker.projects import queries as project_queries
 from tracker.projects.tables import Project
 from tracker.requests import files, queries, rules
+from tracker.savedviews.views import views_for
 from tracker.settings import get_settings, today
 from tracker.web import Form, flash, int_or_none
 
@@ -151,6 +153,14 @@ class PortalRequestController(Controller):
         return download(row)
 
 
+# The inbox's sort keys (missing values last).
+SORTS = {
+    "id": lambda r: r["id"], "raised": lambda r: r["raised_on"], "enterprise": lambda r: r["enterprise_name"],
+    "status": lambda r: rules.STATUSES.index(r["status"]), "responder": lambda r: r["responder_name"],
+    "ack_by": lambda r: r["ack_due_on"], "answer_by": lambda r: r["answer_due_on"],
+}
+
+
 class RequestController(Controller):
     """The staff inbox. Everyone on staff reads; the responder, the department and coordinators act."""
 
@@ -171,8 +181,12 @@ class RequestController(Controller):
         if f.status == "all":
             f.status = ""
         rows = await queries.listing(f, today())
+        sorting = parse_sort(q.get("sort"), SORTS, "answer_by")
+        page = paginate(sort_rows(rows, sorting, SORTS), parse_page(q.get("page")), get_settings().page_size)
         return Template("requests/inbox.html", context={
-            "requests": rows, "filter": f, "query": dict(q), "statuses": rules.STATUSES,
+            "requests": page.rows, "page": page, "sorting": sorting, "params": query_without(dict(q), "page", "sort"),
+            "saved_views_list": await views_for(user.id, "requests"),
+            "filter": f, "query": dict(q), "statuses": rules.STATUSES,
             "departments": await active_departments(),
         })
 
