@@ -107,6 +107,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "request_event": {
         "raised": N_("Raised by the enterprise"),
+        "enterprise_message": N_("Message from the enterprise"),
         "raised_on_behalf": N_("Recorded by staff on the enterprise's behalf"),
         "acknowledge": N_("Acknowledged"),
         "dispatch": N_("Passed to a department"),

@@ -17,7 +17,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 COLOURS = {"red": "#c62828", "amber": "#f9a825", "green": "#2e7d32"}
-BAR = "#1f4e79"
+BAR = "#1d3557"
 
 
 def font_file(weight: str = "Rg") -> Path:

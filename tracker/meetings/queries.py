@@ -60,14 +60,16 @@ async def open_action_items(**filters) -> list[dict]:
 async def proposed_agenda(today: date) -> list[dict]:
     """What the data says this week's meeting should discuss."""
     items = []
+    # Each title names its project: the same promise or task on several projects stays distinguishable.
     for a in await open_action_items():
-        items.append({"kind": "carried_action", "title": a["task"], "project": a["project"], "carried_action": a["id"]})
+        title = f"{a['project_name']}: {a['task']}" if a["project"] else a["task"]
+        items.append({"kind": "carried_action", "title": title, "project": a["project"], "carried_action": a["id"]})
     red = await Project.select(Project.id, Project.name).where(Project.status == "active", Project.colour == "red").order_by(Project.name)
     for p in red:
         items.append({"kind": "red_project", "title": p["name"], "project": p["id"]})
     overdue = [r for r in await promise_queries.register(promise_queries.RegisterFilter(overdue=True), today, await load_calendar()) if r["overdue"]]
     for p in overdue:
-        items.append({"kind": "overdue_promise", "title": p["content"], "project": p["project"], "promise": p["id"]})
+        items.append({"kind": "overdue_promise", "title": f"{p['project_name']}: {p['content']}", "project": p["project"], "promise": p["id"]})
     for r in await request_queries.overdue(today):
         items.append({"kind": "overdue_request", "title": f"{r['enterprise_name']}: {r['description'][:60]}", "project": r["project"]})
     return items

@@ -82,6 +82,14 @@ async def raise_request(project: dict, category: str, description: str, uploads:
     return request_id
 
 
+async def add_enterprise_message(req: dict, text: str, uploads: list[Upload], user_id: int, today: date) -> None:
+    """A message and/or files from the enterprise on its open request; the request's state and
+    clocks do not change (the staff's deadlines stand)."""
+    await _event(req["id"], "enterprise_message", user_id, today, text)
+    await _store(req["id"], uploads, user_id, today)
+    await audit(user_id, "request_message", "request", req["id"], {"text": text, "attachments": len(uploads)}, project=req["project"])
+
+
 async def _update(request_id: int, version: int, values: dict) -> None:
     updated = await R.update({**values, R.version: R.version + 1}).where(R.id == request_id, R.version == version).returning(R.id)
     if not updated:

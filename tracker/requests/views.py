@@ -144,6 +144,24 @@ class PortalRequestController(Controller):
         values = {"solved": form.raw("solved"), "satisfaction": rating, "feedback": comment}
         return await self._page(await self._own(request.user, request_id), form.errors, values, status)
 
+    @post("/{request_id:int}/messages")
+    async def add_message(self, request: Request, request_id: int) -> Response:
+        """The enterprise adds a message, files or both to its own open request."""
+        req = await self._own(request.user, request_id)
+        form = Form(await request.form())
+        text = form.text("text", required=False, max_length=rules.TEXT_MAX)
+        uploads = await read_uploads(form)
+        if req["status"] not in rules.OPEN_STATUSES:
+            form.error("text", N_("This request is closed; the enterprise's feedback can reopen it."))
+        elif not text and not uploads and not form.errors:
+            form.error("text", N_("Write a message or attach a file."))
+        if not form.ok:
+            return await self._page(req, form.errors, {"text": text}, 422)
+        async with write_transaction():
+            await queries.add_enterprise_message(req, text, uploads, request.user.id, today())
+        flash(request, N_("Your message was added to the request."))
+        return Redirect(f"/portal/requests/{request_id}#events")
+
     @get("/{request_id:int}/attachments/{attachment_id:int}")
     async def attachment(self, request: Request, request_id: int, attachment_id: int) -> Response:
         req = await self._own(request.user, request_id)
