@@ -93,13 +93,28 @@
       kept.push({id: form.id, values: values});
     });
   });
+  // The values go back right after the swap; the dirty mark (and the autosave timer) after htmx
+  // has settled, because settling resets the class of elements that kept their id.
+  var restored = [];
   document.addEventListener("htmx:afterSwap", function () {
     (kept || []).forEach(function (entry) {
       var form = document.getElementById(entry.id);
       if (!form) return;
       Object.keys(entry.values).forEach(function (name) { if (form.elements[name]) form.elements[name].value = entry.values[name]; });
-      setDirty(form, true);
+      restored.push(entry.id);
     });
     kept = null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    restored.forEach(function (id) {
+      var form = document.getElementById(id);
+      if (!form) return;
+      setDirty(form, true);
+      if (form.hasAttribute("data-autosave") && window.htmx) {
+        clearTimeout(timers.get(form));
+        timers.set(form, setTimeout(function () { window.htmx.trigger(form, "submit"); }, Number(form.getAttribute("data-autosave")) || 2000));
+      }
+    });
+    restored = [];
   });
 })();
