@@ -267,7 +267,8 @@ def test_editing_a_template_changes_only_projects_created_afterwards(admin, coor
             form[f"applies_{i}"] = "1"
     form["mname_7"] = "开业仪式"
     assert admin.submit(f"/admin/templates/{services['id']}", form).status_code in (302, 303)
-    after = create(coordinator, name="编辑模板后的项目")
+    # same enterprise, a similar name: the duplicate check asks, and the user says it is another project
+    after = create(coordinator, name="编辑模板后的项目", different_project="1")
     names = lambda p: [m["name"] for m in run(Milestone.select().where(Milestone.project == p["id"]).order_by(Milestone.seq))]  # noqa: E731
     assert names(before)[-1] == "正式开业运营" and names(after)[-1] == "开业仪式"
     assert admin.submit(f"/admin/templates/{services['id']}", form).status_code == 409  # the version moved on

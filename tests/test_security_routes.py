@@ -8,6 +8,7 @@ an id here.
 
 import io
 import re
+from datetime import UTC, date, datetime
 
 from PIL import Image
 
@@ -16,6 +17,7 @@ from tracker.app import create_app
 from tracker.auth.tables import User
 from tracker.liaison.tables import Handover
 from tracker.meetings.tables import ActionItem, AgendaItem, Meeting
+from tracker.notices.tables import Notice
 from tracker.projects.tables import Milestone, Project
 from tracker.promises.tables import Promise
 from tracker.requests.tables import Attachment, EnterpriseRequest
@@ -25,6 +27,9 @@ ENTERPRISE_MAY_OPEN = {
     ("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/lang/{code:str}"),
     ("GET", "/account/password"), ("POST", "/account/password"), ("GET", "/healthz"), ("GET", "/static/{file_path:path}"),
     ("GET", "/portal"), ("GET", "/portal/requests"), ("GET", "/portal/requests/new"), ("POST", "/portal/requests"),
+    # Reminders: each user's own notices and channel choices (tests/test_notices_pages.py checks they are only the user's own).
+    ("GET", "/notices"), ("GET", "/notices/bell"), ("POST", "/notices/read-all"),
+    ("GET", "/account/notifications"), ("POST", "/account/notifications"),
 }
 
 
@@ -64,6 +69,11 @@ def other_enterprises_ids(as_role) -> dict[str, int]:
         "user_id": owner["id"],
         "template_id": project["template"],
         "view_id": 1,  # staff only: an enterprise never has a saved view
+        "batch_id": 1,  # an Excel import: coordinators and admins only
+        "notice_id": run(Notice.insert(Notice(rule="fulfilment_to_confirm", object_kind="promise", object_id=1, recipient=f"user:{owner['id']}",
+                                              user=owner["id"], day=date(2026, 11, 27), project=project["id"], link="/portal",
+                                              created_at=datetime.now(UTC))).returning(Notice.id))[0]["id"],
+        "delivery_id": 1,  # administrators only
     }
 
 

@@ -27,10 +27,14 @@ from tracker.briefings.views import BriefingController
 from tracker.calendar.views import CalendarController
 from tracker.dashboard.views import DashboardController
 from tracker.db import engine, is_sqlite, write_transaction
+from tracker.duplicates.views import MergeController
+from tracker.excel.views import ImportController, MonthlyReportController
 from tracker.health import healthz
 from tracker.i18n import N_
 from tracker.liaison.views import CustodyController, HandoverController, OfficerController
 from tracker.meetings.views import ActionItemController, MeetingController
+from tracker.notices.commands import notify_every
+from tracker.notices.views import NoticeAdminController, NoticeController, NotificationSettingsController
 from tracker.portal.accounts import PortalAccountController
 from tracker.portal.views import PortalController
 from tracker.projects.lifecycle_views import TemplateController
@@ -97,10 +101,22 @@ async def _refresh_colours_daily() -> None:
             try:
                 async with write_transaction():
                     await refresh_colours(None, today())
+                if is_sqlite():
+                    # SQLite keeps its planner statistics only when asked (PostgreSQL's autovacuum does it).
+                    await engine().run_ddl("PRAGMA optimize")
                 last = today()
             except Exception:  # noqa: BLE001 - retry in an hour; never kill the server
                 log.exception("colour refresh failed")
         await asyncio.sleep(3600)
+
+
+def _notify_schedule() -> asyncio.Task | None:
+    """The reminder pass every TRACKER_NOTIFY_EVERY_MINUTES (0: off); off when TRACKER_TODAY
+    pretends a day (demos, tests), like the colour refresh."""
+    settings = get_settings()
+    if settings.today_override is not None or settings.notify_every_minutes <= 0:
+        return None
+    return asyncio.create_task(notify_every(settings.notify_every_minutes))
 
 
 @contextlib.asynccontextmanager
@@ -109,14 +125,22 @@ async def lifespan(_app: Litestar) -> AsyncIterator[None]:
     pooled = not is_sqlite() and get_settings().db_pool_size > 0
     if pooled:
         await db.start_connection_pool(min_size=1, max_size=get_settings().db_pool_size)
+    shared = hasattr(db, "open_shared_connection")
+    if shared:
+        await db.open_shared_connection()
     task = asyncio.create_task(_refresh_colours_daily()) if get_settings().today_override is None else None
+    notify = _notify_schedule()
     try:
         yield
     finally:
         if task:
             task.cancel()
+        if notify:
+            notify.cancel()
         if pooled:
             await db.close_connection_pool()
+        if shared:
+            await db.close_shared_connection()
 
 
 async def before_request(request: Request) -> Response | None:
@@ -138,6 +162,8 @@ def create_app() -> Litestar:
             AccountController,
             DashboardController,
             ProjectController,
+            ImportController,
+            MergeController,
             EnterpriseController,
             HandoverController,
             CustodyController,
@@ -159,6 +185,10 @@ def create_app() -> Litestar:
             PortalRequestController,
             RequestController,
             BriefingController,
+            MonthlyReportController,
+            NoticeController,
+            NotificationSettingsController,
+            NoticeAdminController,
             healthz,
             create_static_files_router(path="/static", directories=[Path(__file__).parent / "static"]),
         ],

@@ -1,4 +1,4 @@
-"""The `tracker` command: serve, migrate, demo, user/department/officer create, refresh-colours."""
+"""The `tracker` command: serve, migrate, demo, user/department/officer create, refresh-colours, notify."""
 
 from __future__ import annotations
 
@@ -28,6 +28,13 @@ async def _migrate() -> None:
     result = await run_forwards(app_name="tracker", migration_id="all", fake=False)
     if not result.success:
         raise SystemExit(f"migration failed: {result.message}")
+
+
+async def analyze() -> None:
+    """Fresh planner statistics after a bulk load (the daily refresh keeps them fresh later)."""
+    from tracker.db import engine
+
+    await engine().run_ddl("ANALYZE")
 
 
 async def _reset_sequences() -> None:
@@ -66,6 +73,7 @@ async def _demo(projects: int | None, if_empty: bool, rebuild_fixture: bool) -> 
     empty = not await Project.exists()
     if empty:
         await load_demo_fixture()
+        await analyze()
         print(f"Loaded the demo data from {FIXTURE.relative_to(ROOT)}.")
     elif if_empty and not projects:
         print("The database already has data; the demo was not loaded again.")
@@ -78,6 +86,7 @@ async def _demo(projects: int | None, if_empty: bool, rebuild_fixture: bool) -> 
         async with write_transaction():
             await generate_projects(projects, today())
             await refresh_colours(None, today())
+        await analyze()
         print(f"Added {projects} synthetic projects.")
 
 
@@ -226,6 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument("--email")
     create.add_argument("--leader", action="store_true", help="can be a responsible leader")
     sub.add_parser("refresh-colours", help="recompute warning colours for today (run daily)")
+    sub.add_parser("notify", help="one reminder pass: create today's notices, send what is due; prints the counts")
     sub.add_parser("demo-logins", help=argparse.SUPPRESS)
     briefing = sub.add_parser("briefing", help="write a PDF briefing")
     briefing.add_argument("kind", choices=("weekly", "project", "minutes"))
@@ -234,6 +244,9 @@ def main(argv: list[str] | None = None) -> None:
     briefing.add_argument("--lang", choices=("zh", "en"), default="zh")
     briefing.add_argument("--output", required=True, help="the PDF file to write")
     briefing.add_argument("--html", action="store_true", help="write the HTML the PDF is made from instead")
+    from tracker.excel.commands import add_arguments as add_import_arguments
+
+    add_import_arguments(sub)
     backup = sub.add_parser("backup", help="write a consistent copy of the database and the uploads into one archive")
     backup.add_argument("--output", required=True, help="the archive to write (.tar.gz)")
     restore = sub.add_parser("restore", help="restore an archive from `tracker backup` into an empty database")
@@ -264,8 +277,16 @@ def main(argv: list[str] | None = None) -> None:
         _run(officer_create(args))
     elif args.command == "refresh-colours":
         _run(_refresh())
+    elif args.command == "notify":
+        from tracker.notices.commands import notify_command
+
+        _run(notify_command())
     elif args.command == "briefing":
         _run(_briefing(parser, args))
+    elif args.command == "import":
+        from tracker.excel.commands import import_projects
+
+        _run(import_projects(args))
     elif args.command == "backup":
         from tracker.backup.commands import backup_command
 

@@ -87,6 +87,10 @@ SAME_MEANING_EVERYWHERE = frozenset({
     # the administration pages (admin) share these with the pages they name
     "Client address", "Contact name", "Current projects", "Departments", "First-signing department", "Introducing unit",
     "Password", "Projects led", "State", "Users", "none",
+    # the Excel import (excel) and merging (duplicates) name the same things as the pages they serve
+    "Green channel", "Handovers", "Pages", "Park", "Project name", "When",
+    # the bell in the header (base) and the notices pages (notices); the account pages link them
+    "Notices", "How I am reminded",
 })
 
 
@@ -97,34 +101,40 @@ def negotiate(cookie: str | None, accept_language: str | None = None) -> str:
     return cookie if cookie in LANGUAGES else DEFAULT_LANGUAGE
 
 
+@lru_cache
 def locale(lang: str) -> Locale:
     return Locale.parse(BABEL_LOCALES[lang])
 
 
+# Formatting is memoised: a list of 50 projects formats the same few dates and amounts again and
+# again, and Babel parses its pattern on every call.
+@lru_cache(maxsize=8192)
 def format_date(value: date | None, lang: str, style: str = "medium") -> str:
     if value is None:
         return ""
-    return dates.format_date(value, format=style, locale=BABEL_LOCALES[lang])
+    return dates.format_date(value, format=style, locale=locale(lang))
 
 
 def format_datetime(value: datetime | None, lang: str) -> str:
     if value is None:
         return ""
-    return dates.format_datetime(value.astimezone(TIMEZONE), format="short", locale=BABEL_LOCALES[lang])
+    return dates.format_datetime(value.astimezone(TIMEZONE), format="short", locale=locale(lang))
 
 
+@lru_cache(maxsize=8192)
 def format_wan(amount: Decimal | float | int | None, lang: str) -> str:
     """An amount held in 万元: "12,345.6万元" in Chinese, "CNY 123.46 m" in English."""
     if amount is None:
         return ""
     if lang == "zh":
-        return numbers.format_decimal(amount, format="#,##0.##", locale=BABEL_LOCALES[lang]) + "万元"
+        return numbers.format_decimal(amount, format="#,##0.##", locale=locale(lang)) + "万元"
     millions = Decimal(amount) / 100
-    return "CNY " + numbers.format_decimal(millions, format="#,##0.##", locale=BABEL_LOCALES[lang]) + " m"
+    return "CNY " + numbers.format_decimal(millions, format="#,##0.##", locale=locale(lang)) + " m"
 
 
+@lru_cache(maxsize=4096)
 def format_number(value: int | float | Decimal, lang: str) -> str:
-    return numbers.format_decimal(value, locale=BABEL_LOCALES[lang])
+    return numbers.format_decimal(value, locale=locale(lang))
 
 
 def N_(message: str) -> str:

@@ -19,6 +19,8 @@ APP_CONFIG = AppConfig(
             "tracker.meetings.tables",
             "tracker.requests.tables",
             "tracker.savedviews.tables",
+            "tracker.notices.tables",
+            "tracker.excel.tables",
         ],
         exclude_imported=True,
     ),

@@ -47,6 +47,24 @@ class Settings:
     # Names printed on the briefings.
     city: dict[str, str]
     issuer: dict[str, str]
+    # Reminders (DESIGN §3 "Reminders"): channels, schedule and the escalation threshold.
+    smtp_url: str
+    mail_from: str
+    base_url: str
+    webhook_url: str
+    webhook_format: str
+    sms_adapter: str
+    notify_every_minutes: int
+    notify_digest_hour: int
+    notify_max_attempts: int
+    notify_retry_minutes: int
+    notify_default_channels: tuple[str, ...]
+    handover_escalate_workdays: int
+    # Utility connections (水电气热): the target and the stretch target, in working days.
+    utility_target_workdays: int = 30
+    utility_stretch_workdays: int = 15
+    # The read API (/api/v1/): requests per minute per token, counted per app server (0: no limit).
+    api_rate_limit: int = 600
 
 
 def private_dir(path: Path) -> Path:
@@ -116,6 +134,23 @@ def get_settings() -> Settings:
         city={"zh": os.environ.get("TRACKER_CITY_ZH", "哈尔滨市"), "en": os.environ.get("TRACKER_CITY_EN", "Harbin")},
         issuer={"zh": os.environ.get("TRACKER_ISSUER_ZH", "哈尔滨市投资促进局"),
                 "en": os.environ.get("TRACKER_ISSUER_EN", "Harbin Investment Promotion Bureau")},
+        smtp_url=os.environ.get("TRACKER_SMTP_URL", ""),
+        mail_from=os.environ.get("TRACKER_MAIL_FROM", ""),
+        base_url=(os.environ.get("TRACKER_BASE_URL") or "").rstrip("/"),
+        webhook_url=os.environ.get("TRACKER_WEBHOOK_URL", ""),
+        webhook_format=os.environ.get("TRACKER_WEBHOOK_FORMAT", "wecom"),
+        sms_adapter=os.environ.get("TRACKER_SMS_ADAPTER", "log"),
+        notify_every_minutes=_int("TRACKER_NOTIFY_EVERY_MINUTES", 10),
+        notify_digest_hour=_int("TRACKER_NOTIFY_DIGEST_HOUR", 8),
+        notify_max_attempts=_int("TRACKER_NOTIFY_MAX_ATTEMPTS", 5),
+        notify_retry_minutes=_int("TRACKER_NOTIFY_RETRY_MINUTES", 5),
+        notify_default_channels=tuple(
+            c.strip() for c in os.environ.get("TRACKER_NOTIFY_DEFAULT_CHANNELS", "email").split(",") if c.strip()
+        ),
+        handover_escalate_workdays=_int("TRACKER_HANDOVER_ESCALATE_WORKDAYS", 3),
+        utility_target_workdays=_int("TRACKER_UTILITY_TARGET_WORKDAYS", 30),
+        utility_stretch_workdays=_int("TRACKER_UTILITY_STRETCH_WORKDAYS", 15),
+        api_rate_limit=_int("TRACKER_API_RATE_LIMIT", 600),
     )
 
 
@@ -138,7 +173,8 @@ def sqlite_path(url: str) -> str | None:
 
 def engine_from_url(url: str):
     from piccolo.engine.postgres import PostgresEngine
-    from piccolo.engine.sqlite import SQLiteEngine
+
+    from tracker.sqlite_engine import TrackerSQLiteEngine
 
     if (path := sqlite_path(url)) is not None:
         # The database (and the -wal/-shm files SQLite creates with the same mode) readable only
@@ -147,7 +183,7 @@ def engine_from_url(url: str):
         if not Path(path).exists():
             write_private(Path(path), b"")
         # timeout: how long a writer waits for SQLite's lock before "database is locked".
-        return SQLiteEngine(path=path, timeout=30)
+        return TrackerSQLiteEngine(path=path, timeout=30)
     if url.startswith(("postgresql://", "postgres://")):
         return PostgresEngine(config={"dsn": url})
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, got {url!r}")

@@ -17,7 +17,11 @@ LANG_COOKIE = "lang"
 
 
 def lang_of(request: Request) -> str:
-    return i18n.negotiate(request.cookies.get(LANG_COOKIE))
+    """The request's language, worked out once per request (templates ask for it per value)."""
+    lang = request.scope.get("tracker_lang")
+    if lang is None:
+        lang = request.scope["tracker_lang"] = i18n.negotiate(request.cookies.get(LANG_COOKIE))
+    return lang
 
 
 def translator(request: Request):

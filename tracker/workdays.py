@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -22,6 +23,24 @@ def published_years() -> range:
 
 
 _PUBLISHED = published_years()
+
+
+@lru_cache(maxsize=256)
+def _year_ordinals(year: int, entered: tuple[tuple[date, bool], ...]) -> list[int]:
+    overrides = dict(entered)
+    start, end = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+    out = []
+    for o in range(start, end + 1):
+        day = date.fromordinal(o)
+        if day in overrides:
+            working = overrides[day]
+        elif year in _PUBLISHED:
+            working = chinese_calendar.is_workday(day)
+        else:
+            working = day.weekday() < 5
+        if working:
+            out.append(o)
+    return out
 
 
 @dataclass
@@ -49,13 +68,12 @@ class WorkCalendar:
         return day.weekday() < 5
 
     def _ordinals(self, year: int) -> list[int]:
-        """Sorted ordinals of the working days of a year (cached)."""
+        """Sorted ordinals of the working days of a year (cached here, and across calendars with
+        the same entered days for that year: every request builds a calendar)."""
         days = self._index.get(year)
         if days is None:
-            start = date(year, 1, 1).toordinal()
-            end = date(year, 12, 31).toordinal()
-            days = [o for o in range(start, end + 1) if self.is_workday(date.fromordinal(o))]
-            self._index[year] = days
+            entered = tuple(sorted((d, w) for d, w in self.overrides.items() if d.year == year))
+            days = self._index[year] = _year_ordinals(year, entered)
         return days
 
     def _count_through(self, day: date) -> int:

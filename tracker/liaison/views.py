@@ -8,6 +8,7 @@ from litestar.response import Redirect, Response, Template
 
 from tracker.auth.roles import CurrentUser, managers_only, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
+from tracker.excel import exports
 from tracker.i18n import N_
 from tracker.liaison import queries, rules
 from tracker.liaison.tables import Assignment, Handover
@@ -105,7 +106,9 @@ class OfficerController(Controller):
     guards = [staff_only]
 
     @get("/")
-    async def index(self) -> Template:
+    async def index(self, request: Request) -> Response:
+        if exports.wants_xlsx(request):
+            return await exports.officers(request)
         officers = await queries.officers_with_workload()
         colours = await project_queries.colours_by_lead()
         return Template("liaison/officers.html", context={

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Response, Template
 from tracker.audit.record import audit
 from tracker.auth.roles import CurrentUser, allow, managers_only, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
+from tracker.excel import exports
 from tracker.i18n import N_
 from tracker.listing import paginate, parse_page, parse_sort, query_without, sort_rows
 from tracker.meetings import queries, rules
@@ -291,7 +292,9 @@ class ActionItemController(Controller):
     guards = [staff_only]
 
     @get("/")
-    async def board(self, request: Request) -> Template:
+    async def board(self, request: Request) -> Response:
+        if exports.wants_xlsx(request):
+            return await exports.action_items(request, SORTS)
         q = request.query_params
 
         def as_int(name: str) -> int | None:

@@ -433,7 +433,7 @@ LIST_COLUMNS = (
 
 
 def _where(f: ProjectFilter) -> list:
-    clauses = []
+    clauses = [Project.merged_into.is_null()]  # a record merged into another (一项多码) is listed as that one
     if f.q:
         clauses.append(
             contains(Project.name, f.q) | contains(Project.enterprise.name, f.q) | contains(Project.enterprise.credit_code, f.q)

@@ -233,7 +233,7 @@ class Signal:
     """One reason for a warning colour: what, which object, how many working days."""
 
     colour: str  # "red" or "amber"
-    kind: str  # milestone_overdue | milestone_due | promise_overdue | action_overdue
+    kind: str  # milestone_overdue | milestone_due | promise_overdue | action_overdue | procedure_overdue | connection_late
     subject: str
     workdays: int = 0
 
@@ -290,8 +290,10 @@ def project_signals(
     thresholds: Thresholds,
     overdue_promises: Iterable[str] = (),
     overdue_action_items: Iterable[str] = (),
+    other_signals: Iterable[Signal] = (),
 ) -> list[Signal]:
-    """All warning signals of a project; promises and action items come from their own areas."""
+    """All warning signals of a project; promises, action items, approval procedures and utility
+    connections come from their own areas."""
     signals = [
         s
         for m in milestones
@@ -299,6 +301,7 @@ def project_signals(
     ]
     signals += [Signal("red", "promise_overdue", p) for p in overdue_promises]
     signals += [Signal("amber", "action_overdue", a) for a in overdue_action_items]
+    signals += list(other_signals)
     return signals
 
 

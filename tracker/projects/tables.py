@@ -68,6 +68,11 @@ class Project(Table):
     stage = Varchar(length=20, default="signed", index=True)
     colour = Varchar(length=10, default="green", index=True)
     colour_since = Date(null=True, default=None)
+    # A duplicate record (一项多码) merged into another project: it redirects there, lists leave
+    # it out, and it is never deleted.
+    merged_into = ForeignKey("self", null=True, default=None, on_delete=OnDelete.restrict)
+    # Nullable so the demo fixture, written before merging existed, still loads.
+    merge_reason = Text(null=True, default=None)
     # Optimistic lock: every update bumps it and checks the value the form was built from.
     version = Integer(default=1)
     created_at = Timestamptz()

@@ -11,6 +11,8 @@ from tracker.audit import views as audit_views
 from tracker.audit.record import audit
 from tracker.auth.roles import CurrentUser, can_edit_project, managers_only, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, contains, write_transaction
+from tracker.duplicates import queries as duplicate_queries
+from tracker.excel import exports
 from tracker.i18n import N_
 from tracker.liaison import queries as liaison
 from tracker.liaison import rules as liaison_rules
@@ -59,7 +61,9 @@ class ProjectController(Controller):
     guards = [staff_only]
 
     @get("/", name="projects")
-    async def index(self, request: Request) -> Template:
+    async def index(self, request: Request) -> Response:
+        if exports.wants_xlsx(request):
+            return await exports.projects(request, parse_filter(request))
         f = parse_filter(request)
         page = await queries.list_projects(f, get_settings().page_size)
         context = {
@@ -80,8 +84,11 @@ class ProjectController(Controller):
         return Template("projects/_table_update.html" if partial else "projects/list.html", context=context)
 
     @get("/{project_id:int}", name="project")
-    async def show(self, request: Request, project_id: int) -> Template:
-        return Template("projects/detail.html", context=await self._detail_context(request, project_id))
+    async def show(self, request: Request, project_id: int) -> Response:
+        context = await self._detail_context(request, project_id)
+        if context["project"]["merged_into"]:  # a duplicate record merged into another: its page is the survivor's
+            return Redirect(f"/projects/{context['project']['merged_into']}")
+        return Template("projects/detail.html", context=context)
 
     async def _detail_context(self, request: Request, project_id: int, **extra) -> dict:
         project = await _project_or_404(project_id)
@@ -368,8 +375,9 @@ class ProjectController(Controller):
                     problem := liaison_rules.eligibility_error(role, officer_candidate(officers[officer_id]), area, introducing)):
                 form.error(field, problem)
 
+        duplicates = await duplicate_queries.check_form(form, details["name"], enterprise_id, new_enterprise[1] if new_enterprise else "")
         if not form.ok:
-            context = await self._form_context(dict(data), form.errors)
+            context = {**await self._form_context(dict(data), form.errors), "duplicates": duplicates}
             return Template("projects/form.html", context=context, status_code=422)
         async with write_transaction():
             if new_enterprise:
@@ -410,8 +418,10 @@ class ProjectController(Controller):
         if enterprise_id and not await Enterprise.exists().where(Enterprise.id == enterprise_id):
             form.error("enterprise_id", N_("This choice is not valid."))
         version = form.version()
+        duplicates = await duplicate_queries.check_form(form, details["name"], enterprise_id, project=project)
         if not form.ok:
-            return Template("projects/edit.html", context=await self._form_context(dict(data), form.errors, project), status_code=422)
+            context = {**await self._form_context(dict(data), form.errors, project), "duplicates": duplicates}
+            return Template("projects/edit.html", context=context, status_code=422)
         try:
             async with write_transaction():
                 await queries.update_project(project, {**details, "enterprise_id": enterprise_id}, version, request.user.id, today(),

@@ -8,6 +8,7 @@ from litestar.response import Redirect, Response, Template
 
 from tracker.auth.roles import CurrentUser, can_edit_project, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
+from tracker.excel import exports
 from tracker.i18n import N_
 from tracker.listing import paginate, parse_page, parse_sort, query_without, sort_rows
 from tracker.org import queries as org_queries
@@ -123,7 +124,9 @@ class PromiseController(Controller):
     guards = [staff_only]
 
     @get("/")
-    async def index(self, request: Request) -> Template:
+    async def index(self, request: Request) -> Response:
+        if exports.wants_xlsx(request):
+            return await exports.promises(request, SORTS)
         q = request.query_params
 
         def as_int(name: str) -> int | None:
@@ -146,7 +149,9 @@ class PromiseController(Controller):
         })
 
     @get("/credibility")
-    async def credibility(self, request: Request) -> Template:
+    async def credibility(self, request: Request) -> Response:
+        if exports.wants_xlsx(request):
+            return await exports.credibility(request)
         calendar = await project_queries.load_calendar()
         rows = await queries.register(queries.RegisterFilter(), today(), calendar)
         sort = request.query_params.get("sort", "on_time_rate")

@@ -9,6 +9,7 @@ from litestar.response import Redirect, Response, Template
 
 from tracker.auth.roles import STAFF, CurrentUser, allow, enterprise_only, staff_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
+from tracker.excel import exports
 from tracker.i18n import N_
 from tracker.listing import paginate, parse_page, parse_sort, query_without, sort_rows
 from tracker.org.queries import active_departments
@@ -186,7 +187,9 @@ class RequestController(Controller):
     guards = [staff_only]
 
     @get("/")
-    async def inbox(self, request: Request) -> Template:
+    async def inbox(self, request: Request) -> Response:
+        if exports.wants_xlsx(request):
+            return await exports.requests(request, SORTS)
         user: CurrentUser = request.user
         q = request.query_params
         f = queries.InboxFilter(

@@ -1,0 +1,1 @@
+"""One project, one record (一项多码): likely duplicates and merging two records into one."""

@@ -1,0 +1,1 @@
+"""Excel in and out: importing the bureau's project ledger, exporting every list, the monthly report."""
