@@ -5,8 +5,8 @@
 One route (`/`) renders a small Jinja template; `/static/` serves the tracker's own static
 folder, so `/static/css/app.css` is the same file as in the app. No sessions, CSRF, middleware,
 database or security headers: what is left is the floor of Litestar + Jinja + uvicorn on this
-machine. It is started with the same `uvicorn.run(...)` options as `tracker serve` (tracker/cli.py):
-factory, workers, proxy_headers, log_level="info" (every request logged).
+machine. It is started through the same function as `tracker serve` (tracker/serve.py): uvloop, httptools,
+one SO_REUSEPORT socket per worker, no access log.
 """
 
 from __future__ import annotations
@@ -56,14 +56,13 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--log-level", default="info", help="info as `tracker serve` (logs every request); warning to see what that costs")
+    parser.add_argument("--access-log", action="store_true", help="log every request, as `tracker serve --access-log`")
     args = parser.parse_args()
-    # The same options as `tracker serve` (tracker/cli.py).
-    uvicorn.run(
-        "bare_app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-        proxy_headers=True, log_level=args.log_level, app_dir=str(Path(__file__).resolve().parent),
-    )
+    # Served exactly as `tracker serve` serves (tracker/serve.py).
+    from tracker.serve import serve
 
+    serve(args.host, args.port, args.workers, access_log=args.access_log, app="bare_app:create_app",
+          app_dir=str(Path(__file__).resolve().parent))
 
 if __name__ == "__main__":
     main()

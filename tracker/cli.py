@@ -205,6 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--access-log", action="store_true", help="log every request (off by default: the proxy in front logs them)")
     sub.add_parser("migrate", help="create or update the database schema")
     demo = sub.add_parser("demo", help="load the demo data into an empty database")
     demo.add_argument("--projects", type=int, default=None, help="add N synthetic projects for scale tests")
@@ -254,13 +255,10 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parser.parse_args(argv)
     if args.command == "serve":
-        import uvicorn
+        from tracker.serve import serve as serve_app
 
         settings = get_settings()
-        uvicorn.run(
-            "tracker.app:create_app", factory=True, host=args.host or settings.host, port=args.port or settings.port,
-            workers=args.workers, proxy_headers=True, log_level="info",
-        )
+        serve_app(args.host or settings.host, args.port or settings.port, args.workers, args.access_log)
     elif args.command == "migrate":
         _run(_migrate())
     elif args.command == "demo":

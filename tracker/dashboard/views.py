@@ -2,6 +2,7 @@ from litestar import Controller, Request, get
 from litestar.response import Redirect, Response, Template
 
 from tracker.auth.roles import CurrentUser
+from tracker.dashboard import queries as dashboard
 from tracker.liaison import queries as liaison
 from tracker.projects import queries, rules
 from tracker.projects.tables import Project
@@ -20,12 +21,9 @@ class DashboardController(Controller):
             return Redirect("/portal")
         now = today()
         calendar = await queries.load_calendar()
-        until = calendar.add_workdays(now, queries.thresholds().amber_due_within_workdays)
-        mine = []
-        if user.officer_id:
-            mine = await Project.select(*queries.LIST_COLUMNS).where(
-                Project.lead_officer == user.officer_id, Project.status == "active"
-            ).order_by(Project.colour).order_by(Project.name)
+        window = await queries.due_window(now)
+        due, due_projects = await dashboard.due_soon(window)
+        officer = user.officer_id
         return Template(
             "dashboard/index.html",
             context={
@@ -33,18 +31,21 @@ class DashboardController(Controller):
                 "by_colour": await queries.count_by(Project.colour),
                 "stages": rules.STAGES,
                 "colours": rules.COLOURS,
-                "due": await queries.due_soon(now, until),
-                "due_until": until,
+                "due": due,
+                "due_projects": due_projects,
+                "due_until": window[1],
                 "newest": await queries.newest_signings(),
-                "red": await Project.select(*queries.LIST_COLUMNS).where(Project.colour == "red", Project.status == "active")
-                .order_by(Project.colour_since).limit(10),
-                "mine": mine,
-                "waiting_for_me": liaison.with_wait(await liaison.pending(to_officer=user.officer_id), now, calendar) if user.officer_id else [],
-                "pending_all": liaison.with_wait(await liaison.pending(), now, calendar) if user.is_manager else [],
-                "disputed": await promise_queries.disputed(user.officer_id) if user.officer_id else [],
-                "my_requests": await request_queries.listing(
-                    request_queries.InboxFilter(status="open", responder=user.officer_id), now) if user.officer_id else [],
-                "escalated": await request_queries.listing(
-                    request_queries.InboxFilter(status="open", escalated=True), now) if user.is_manager else [],
+                "red": await dashboard.red_projects(),
+                "mine": await dashboard.my_projects(officer) if officer else dashboard.Capped(),
+                "waiting_for_me": dashboard.capped(liaison.with_wait(await liaison.pending(to_officer=officer), now, calendar))
+                if officer else dashboard.Capped(),
+                "pending_all": dashboard.capped(liaison.with_wait(await liaison.pending(), now, calendar))
+                if user.is_manager else dashboard.Capped(),
+                "disputed": dashboard.capped(await promise_queries.disputed(officer)) if officer else dashboard.Capped(),
+                "my_requests": dashboard.capped(await request_queries.listing(
+                    request_queries.InboxFilter(status="open", responder=officer), now)) if officer else dashboard.Capped(),
+                "escalated": dashboard.capped(await request_queries.listing(
+                    request_queries.InboxFilter(status="open", escalated=True), now)) if user.is_manager else dashboard.Capped(),
+                "officer_id": officer,
             },
         )

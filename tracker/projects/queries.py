@@ -23,6 +23,7 @@ from tracker.projects import lifecycle, rules
 from tracker.projects.tables import ColourChange, Milestone, MilestoneChange, Project
 from tracker.promises import queries as promise_queries
 from tracker.settings import get_settings
+from tracker.settings import today as current_day
 from tracker.workdays import WorkCalendar
 
 
@@ -370,6 +371,7 @@ class ProjectFilter:
     status: str = "active"
     handover: str = ""  # "pending": a handover not yet accepted
     green: bool = False  # green-channel projects only
+    due: str = ""  # "soon": a milestone due within the amber window (the dashboard's "due" list)
     page: int = 1
     sort: Sorting = field(default_factory=lambda: Sorting("signed", True))
 
@@ -432,7 +434,7 @@ LIST_COLUMNS = (
 )
 
 
-def _where(f: ProjectFilter) -> list:
+def _where(f: ProjectFilter, due_window: tuple[date, date] | None = None) -> list:
     clauses = [Project.merged_into.is_null()]  # a record merged into another (一项多码) is listed as that one
     if f.q:
         clauses.append(
@@ -454,7 +456,16 @@ def _where(f: ProjectFilter) -> list:
         clauses.append(Project.green_channel == True)  # noqa: E712
     if f.handover == "pending":
         clauses.append(Project.id.is_in(Handover.select(Handover.project).where(Handover.accepted_at.is_null())))
+    if due_window:
+        clauses.append(Project.id.is_in(Milestone.select(Milestone.project).where(
+            open_milestone(), Milestone.planned_on >= due_window[0], Milestone.planned_on <= due_window[1])))
     return clauses
+
+
+async def due_window(today: date) -> tuple[date, date]:
+    """Today to the end of the amber window ("due within 5 working days")."""
+    calendar = await load_calendar()
+    return today, calendar.add_workdays(today, thresholds().amber_due_within_workdays)
 
 
 @dataclass
@@ -463,7 +474,7 @@ class ProjectPage(Page):
 
 
 async def list_projects(f: ProjectFilter, page_size: int) -> ProjectPage:
-    clauses = _where(f)
+    clauses = _where(f, await due_window(current_day()) if f.due == "soon" else None)
     total = await Project.count().where(*clauses) if clauses else await Project.count()
     page, pages = page_bounds(total, f.page, page_size)
     query = _order(Project.select(*LIST_COLUMNS), f.sort)
@@ -575,7 +586,8 @@ async def next_milestones(project_ids: list[int], per_project: int = 2) -> dict[
 
 
 async def newest_signings(limit: int = 8) -> list[dict]:
-    return await Project.select(*LIST_COLUMNS).order_by(Project.signed_on, ascending=False).order_by(Project.id, ascending=False).limit(limit)
+    return await Project.select(*LIST_COLUMNS).where(Project.merged_into.is_null()).order_by(Project.signed_on, ascending=False).order_by(
+        Project.id, ascending=False).limit(limit)
 
 
 async def colours_by_lead() -> dict[int, dict[str, int]]:

@@ -44,6 +44,7 @@ def parse_filter(request: Request) -> queries.ProjectFilter:
         status=status if status in rules.PROJECT_STATUSES or status == "" else "active",
         handover="pending" if q.get("handover") == "pending" else "",
         green=q.get("green") == "1",
+        due="soon" if q.get("due") == "soon" else "",
         page=parse_page(q.get("page")),
         sort=parse_sort(q.get("sort"), queries.SORT_KEYS, queries.DEFAULT_SORT),
     )
@@ -74,6 +75,7 @@ class ProjectController(Controller):
             "stages": rules.STAGES,
             "industries": rules.INDUSTRIES,
             "colours": rules.COLOURS,
+            "due_days": queries.thresholds().amber_due_within_workdays,
             # The filters without page and sort, for the links that change one of them.
             "params": {k: v for k, v in f.as_query().items() if k not in ("page", "sort")},
             "saved_views_list": await views_for(request.user.id, "projects"),
