@@ -60,7 +60,9 @@ def test_an_officer_updates_only_the_projects_they_lead(as_role):
     m = _open_milestone(other["id"])
     assert client.submit(f"/projects/{other['id']}/milestones/{m['id']}/done", {"actual_on": "2026-11-27", "version": m["version"]}).status_code == 403
     m = _open_milestone(mine["id"])
-    assert client.submit(f"/projects/{mine['id']}/milestones/{m['id']}/done", {"actual_on": "2026-11-27", "version": m["version"]}).status_code in (302, 303)
+    # The demo links approval procedures still open to this milestone, so completing it is confirmed (issue 17).
+    assert client.submit(f"/projects/{mine['id']}/milestones/{m['id']}/done", {"actual_on": "2026-11-27", "version": m["version"],
+                                                                               "confirm_out_of_order": "1"}).status_code in (302, 303)
 
 
 def test_only_coordinators_and_admins_create_projects(as_role):

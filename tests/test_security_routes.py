@@ -14,6 +14,8 @@ from PIL import Image
 
 from tests.helpers import run
 from tracker.app import create_app
+from tracker.approvals import queries as approval_queries
+from tracker.approvals.tables import ProcedureType
 from tracker.auth.tables import User
 from tracker.liaison.tables import Handover
 from tracker.meetings.tables import ActionItem, AgendaItem, Meeting
@@ -52,6 +54,7 @@ def other_enterprises_ids(as_role) -> dict[str, int]:
                                  files=[("files", ("a.png", buffer.getvalue(), "image/png"))])
     request = run(EnterpriseRequest.select().where(EnterpriseRequest.enterprise == owner["enterprise"]).order_by(EnterpriseRequest.id, ascending=False).first())
     meeting = run(Meeting.select().first())
+    catalogue = run(ProcedureType.select().order_by(ProcedureType.id).first())
     return {
         "project_id": project["id"],
         "milestone_id": run(Milestone.select().where(Milestone.project == project["id"]).first())["id"],
@@ -74,6 +77,13 @@ def other_enterprises_ids(as_role) -> dict[str, int]:
                                               user=owner["id"], day=date(2026, 11, 27), project=project["id"], link="/portal",
                                               created_at=datetime.now(UTC))).returning(Notice.id))[0]["id"],
         "delivery_id": 1,  # administrators only
+        "token_id": 1,  # an API token: administrators only
+        # Approval procedures and utility connections (staff pages; the portal serves the signed
+        # authorisation of the enterprise's own procedure, so this one carries a file).
+        "procedure_id": run(approval_queries.create(project["id"], approval_queries.Fields(
+            catalogue["id"], catalogue["department"], None, catalogue["time_limit_workdays"], None, None, None, None, None, "", ""),
+            approval_queries.Upload("授权委托书.png", "image/png", buffer.getvalue()), owner["id"])),
+        "connection_id": 1,
     }
 
 
@@ -100,6 +110,11 @@ def test_another_enterprise_is_refused_on_every_route_that_names_an_object(as_ro
     checked = []
     for method, path in routes():
         if (method, path) in ENTERPRISE_MAY_OPEN:
+            continue
+        if path.startswith("/api/"):
+            # The read API opens to bearer tokens only: any session gets 401, a writing method 405 (tests/test_api_*.py).
+            response = intruder.request(method, re.sub(r"\{\w+:\w+\}", "1", path), follow_redirects=False)
+            assert response.status_code in (401, 405), f"{method} {path} answered {response.status_code}"
             continue
         url = fill(path, ids)
         if method == "GET":

@@ -21,6 +21,9 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.template.config import TemplateConfig
 
 from tracker.admin.views import AdminHomeController, DepartmentAdminController, OfficerAdminController, UserAdminController
+from tracker.api.endpoints import api_router
+from tracker.api.views import ApiTokenAdminController
+from tracker.approvals.views import ApprovalController, PortalApprovalController, ProjectApprovalController
 from tracker.audit.views import AuditController
 from tracker.auth.views import AccountController, AuthController, require_new_password, retrieve_user
 from tracker.briefings.views import BriefingController
@@ -44,11 +47,14 @@ from tracker.requests.views import PortalRequestController, RequestController
 from tracker.savedviews.views import SavedViewController
 from tracker.security import add_security_headers, before_any_route
 from tracker.settings import ROOT, get_settings, today
+from tracker.utilities.views import ProjectUtilityController, UtilityController
 from tracker.web import TEMPLATE_CALLABLES, from_json, is_htmx, translator
 
 log = logging.getLogger("tracker")
 
 PUBLIC_PATHS = ["^/login", "^/lang/", "^/static/", "^/healthz"]
+# The read API authenticates bearer tokens itself: no session cookie opens it, and no CSRF applies.
+API_PATHS = ["^/api/"]
 
 
 def _configure_templates(engine_: JinjaTemplateEngine) -> None:
@@ -154,7 +160,7 @@ def create_app() -> Litestar:
         secret=settings.secret_key, max_age=12 * 3600, httponly=True, samesite="lax", secure=settings.secure_cookies
     )
     session_auth = SessionAuth[object, object](
-        retrieve_user_handler=retrieve_user, session_backend_config=session_config, exclude=PUBLIC_PATHS
+        retrieve_user_handler=retrieve_user, session_backend_config=session_config, exclude=PUBLIC_PATHS + API_PATHS
     )
     return Litestar(
         route_handlers=[
@@ -185,17 +191,24 @@ def create_app() -> Litestar:
             PortalRequestController,
             RequestController,
             BriefingController,
+            ProjectApprovalController,
+            ApprovalController,
+            PortalApprovalController,
+            ProjectUtilityController,
+            UtilityController,
             MonthlyReportController,
             NoticeController,
             NotificationSettingsController,
             NoticeAdminController,
             healthz,
+            api_router(),
+            ApiTokenAdminController,
             create_static_files_router(path="/static", directories=[Path(__file__).parent / "static"]),
         ],
         on_app_init=[session_auth.on_app_init],
         csrf_config=CSRFConfig(
             secret=settings.secret_key.hex(), cookie_httponly=False, cookie_samesite="lax",
-            cookie_secure=settings.secure_cookies, header_name="x-csrftoken",
+            cookie_secure=settings.secure_cookies, header_name="x-csrftoken", exclude=API_PATHS,
         ),
         template_config=TemplateConfig(directory=ROOT / "templates", engine=JinjaTemplateEngine, engine_callback=_configure_templates),
         plugins=[HTMXPlugin()],

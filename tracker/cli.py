@@ -61,6 +61,17 @@ async def load_demo_fixture() -> None:
     await _reset_sequences()
     async with write_transaction():
         await refresh_colours(None, today())
+    # Approval procedures and utility connections (issue 17) are added on top of the fixture; the
+    # late ones go to projects already red, so this second refresh changes no colour.
+    from tracker.approvals.demo import add_demo as add_procedures
+    from tracker.calendar.queries import load_calendar
+    from tracker.utilities.demo import add_demo as add_connections
+
+    async with write_transaction():
+        calendar = await load_calendar()
+        await add_procedures(today(), calendar)
+        await add_connections(today(), calendar)
+        await refresh_colours(None, today())
 
 
 async def _demo(projects: int | None, if_empty: bool, rebuild_fixture: bool) -> None:
@@ -248,6 +259,9 @@ def main(argv: list[str] | None = None) -> None:
     from tracker.excel.commands import add_arguments as add_import_arguments
 
     add_import_arguments(sub)
+    from tracker.api.commands import add_arguments as add_token_arguments
+
+    add_token_arguments(sub)
     backup = sub.add_parser("backup", help="write a consistent copy of the database and the uploads into one archive")
     backup.add_argument("--output", required=True, help="the archive to write (.tar.gz)")
     restore = sub.add_parser("restore", help="restore an archive from `tracker backup` into an empty database")
@@ -285,6 +299,10 @@ def main(argv: list[str] | None = None) -> None:
         from tracker.excel.commands import import_projects
 
         _run(import_projects(args))
+    elif args.command == "token":
+        from tracker.api.commands import token_command
+
+        _run(token_command(args))
     elif args.command == "backup":
         from tracker.backup.commands import backup_command
 

@@ -86,6 +86,8 @@ LABELS: dict[str, dict[str, str]] = {
         "red_project": N_("Red project"),
         "overdue_promise": N_("Overdue promise"),
         "overdue_request": N_("Request past its deadline"),
+        "overdue_procedure": N_("Overdue approval procedure"),
+        "late_connection": N_("Utility connection past its target"),
         "topic": N_("Topic"),
     },
     "request_category": {
@@ -134,6 +136,8 @@ LABELS: dict[str, dict[str, str]] = {
         "milestone_due_today": N_("%(subject)s is due today"),
         "promise_overdue": N_("Promise overdue: %(subject)s"),
         "action_overdue": N_("Action item overdue: %(subject)s"),
+        "procedure_overdue": N_("Approval procedure %(subject)s is %(workdays)s working days overdue"),
+        "connection_late": N_("%(subject)s connection open for %(workdays)s working days, past its target"),
     },
 }
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from tracker.approvals import queries as approval_queries
+from tracker.approvals import rules as approval_rules
 from tracker.briefings import rules
 from tracker.liaison import queries as liaison
 from tracker.liaison.rules import LEVEL_ROLES
@@ -18,6 +20,8 @@ from tracker.projects.rules import INDUSTRIES, STAGES
 from tracker.projects.tables import ColourChange, Milestone, Project
 from tracker.promises import queries as promise_queries
 from tracker.requests import queries as request_queries
+from tracker.utilities import queries as utility_queries
+from tracker.utilities import rules as utility_rules
 
 
 @dataclass
@@ -48,6 +52,12 @@ class Weekly:
     request_figures: object
     investment_by_industry: dict[str, Decimal]
     colour_trend: list[tuple[rules.Week, dict[str, int]]] = field(default_factory=list)
+    # Approval procedures and utility connections (issue 17), their clocks evaluated on the as-of day.
+    procedures_overdue: list[dict] = field(default_factory=list)
+    procedure_figures: list = field(default_factory=list)
+    connections_late: list[dict] = field(default_factory=list)
+    connection_figures: list = field(default_factory=list)
+    connection_targets: tuple[int, int] = (30, 15)
 
 
 async def weekly(week: rules.Week, today: date) -> Weekly:
@@ -151,7 +161,27 @@ async def weekly(week: rules.Week, today: date) -> Weekly:
         actions_overdue=actions_overdue, actions_resolved=actions_resolved,
         requests_overdue=await request_queries.overdue(day), request_figures=by_department.total,
         investment_by_industry={k: v for k, v in investment.items() if v}, colour_trend=trend,
+        **await _approvals_and_connections(day, calendar),
     )
+
+
+async def _approvals_and_connections(day: date, calendar) -> dict:
+    """The weekly briefing's section on approvals and utility connections, from the pages' queries:
+    procedures and connections started by the as-of day, their clocks evaluated on that day."""
+    procedures = [r for r in await approval_queries.listing(approval_queries.ListFilter(), day, calendar)
+                  if r["accepted_on"] is not None and r["accepted_on"] <= day and r["project_status"] == "active"]
+    connections = [r for r in await utility_queries.listing(utility_queries.ListFilter(), day, calendar)
+                   if r["applied_on"] <= day and r["project_status"] == "active"]
+    target, stretch = utility_queries.targets()
+    return {
+        "procedures_overdue": [r for r in procedures if r["clock"].overdue_by > 0],
+        "procedure_figures": sorted(approval_rules.figures((r["department_name"], r["clock"]) for r in procedures),
+                                    key=lambda g: str(g.key)),
+        "connections_late": [r for r in connections if not r["clock"].done and r["clock"].elapsed > target],
+        "connection_figures": sorted(utility_rules.figures(((r["utility"], r["clock"]) for r in connections), target, stretch),
+                                     key=lambda g: utility_rules.UTILITIES.index(g.key)),
+        "connection_targets": (target, stretch),
+    }
 
 
 def _grouped(advances: list[tuple[str, str, dict]]) -> list[tuple[str, str, list[dict]]]:
@@ -179,6 +209,9 @@ async def project_sheet(project_id: int, today: date) -> dict | None:
         "requests": [r for r in await request_queries.listing(request_queries.InboxFilter(project=project_id), today)
                      if r["status"] != "closed"],
         "decisions": (await meeting_queries.project_decisions(project_id, today))[:8],
+        "procedures": await approval_queries.project_procedures(project_id, today, calendar),
+        "connections": await utility_queries.project_connections(project_id, today, calendar),
+        "utility_targets": utility_queries.targets(),
         "as_of": today,
     }
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 from piccolo.query.methods.select import Count
 
+from tracker.approvals import queries as approval_queries
 from tracker.audit.record import audit
 from tracker.calendar.queries import load_calendar
 from tracker.db import Conflict
@@ -16,6 +17,7 @@ from tracker.meetings.tables import ActionItem, Addendum, AgendaItem, Attendee, 
 from tracker.projects.tables import Project
 from tracker.promises import queries as promise_queries
 from tracker.requests import queries as request_queries
+from tracker.utilities import queries as utility_queries
 
 
 def _now() -> datetime:
@@ -72,6 +74,17 @@ async def proposed_agenda(today: date) -> list[dict]:
         items.append({"kind": "overdue_promise", "title": f"{p['project_name']}: {p['content']}", "project": p["project"], "promise": p["id"]})
     for r in await request_queries.overdue(today):
         items.append({"kind": "overdue_request", "title": f"{r['enterprise_name']}: {r['description'][:60]}", "project": r["project"]})
+    # Overdue approval procedures and utility connections past their target (issue 17).
+    calendar = await load_calendar()
+    for r in await approval_queries.listing(approval_queries.ListFilter(overdue=True), today, calendar):
+        if r["project_status"] == "active":
+            items.append({"kind": "overdue_procedure", "title": f"{r['project_name']}: {r['type_name']}（{r['department_name']}）",
+                          "project": r["project"]})
+    for r in await utility_queries.listing(utility_queries.ListFilter(state="late"), today, calendar):
+        if r["project_status"] == "active" and not r["clock"].done:
+            name = utility_queries.UTILITY_NAMES_ZH.get(r["utility"], r["utility"])
+            items.append({"kind": "late_connection", "title": f"{r['project_name']}: {name}（{r['provider_name']}）",
+                          "project": r["project"]})
     return items
 
 

@@ -7,6 +7,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
+from tracker.approvals import queries as approval_queries
 from tracker.auth.roles import CurrentUser, enterprise_only
 from tracker.db import CONFLICT_MESSAGE, Conflict, write_transaction
 from tracker.i18n import N_
@@ -19,6 +20,7 @@ from tracker.promises import rules as promise_rules
 from tracker.promises.tables import Fulfilment, Promise
 from tracker.requests import queries as request_queries
 from tracker.settings import today
+from tracker.utilities import queries as utility_queries
 from tracker.web import Form, flash
 
 
@@ -47,6 +49,9 @@ async def project_page_context(project: dict, errors: dict | None = None, values
         "stage_states": dict(rules.stage_states((m["stage"], m["actual_on"] is not None or m["not_applicable"]) for m in milestones)),
         "promises": promises,
         "requests": await request_queries.listing(request_queries.InboxFilter(project=project["id"]), now),
+        "procedures": await approval_queries.project_procedures(project["id"], now, calendar),
+        "connections": await utility_queries.project_connections(project["id"], now, calendar),
+        "utility_targets": utility_queries.targets(),
         "errors": errors or {},
         "values": values or {},
     }

@@ -11,6 +11,7 @@ from typing import Any
 from piccolo.query import OrderByRaw
 from piccolo.query.methods.select import Count
 
+from tracker.approvals import queries as approval_queries
 from tracker.audit.record import audit
 from tracker.calendar.queries import load_calendar  # noqa: F401 - pages read the calendar through here
 from tracker.db import Conflict, contains, is_sqlite
@@ -24,6 +25,7 @@ from tracker.projects.tables import ColourChange, Milestone, MilestoneChange, Pr
 from tracker.promises import queries as promise_queries
 from tracker.settings import get_settings
 from tracker.settings import today as current_day
+from tracker.utilities import queries as utility_queries
 from tracker.workdays import WorkCalendar
 
 
@@ -61,12 +63,15 @@ async def signals_for(project_ids: list[int] | None, today: date, calendar: Work
     promises = await promise_queries.overdue_by_project(project_ids, today)
     actions = await meeting_queries.overdue_by_project(project_ids, today)
     th = thresholds()
+    procedures = await approval_queries.signals_by_project(project_ids, today, calendar, th)
+    connections = await utility_queries.signals_by_project(project_ids, today, calendar)
     return {
         pid: rules.project_signals(
             by_project.get(pid, []), today, calendar, th,
             overdue_promises=promises.get(pid, ()), overdue_action_items=actions.get(pid, ()),
+            other_signals=[*procedures.get(pid, ()), *connections.get(pid, ())],
         )
-        for pid in set(by_project) | set(promises) | set(actions)
+        for pid in set(by_project) | set(promises) | set(actions) | set(procedures) | set(connections)
     }
 
 

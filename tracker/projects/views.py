@@ -6,6 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Response, Template
 
+from tracker.approvals import queries as approval_queries
 from tracker.audit import queries as audit_queries
 from tracker.audit import views as audit_views
 from tracker.audit.record import audit
@@ -27,6 +28,7 @@ from tracker.promises import queries as promise_queries
 from tracker.requests import queries as request_queries
 from tracker.savedviews.views import views_for
 from tracker.settings import get_settings, today
+from tracker.utilities import queries as utility_queries
 from tracker.web import Form, flash, int_or_none, is_htmx
 
 
@@ -109,6 +111,9 @@ class ProjectController(Controller):
             "decisions": await meeting_queries.project_decisions(project_id, today()),
             "requests": await request_queries.listing(request_queries.InboxFilter(project=project_id), today()),
             "promises": promise_queries.annotate(await promise_queries.project_promises(project_id), today(), calendar),
+            "procedures": await approval_queries.project_procedures(project_id, today(), calendar),
+            "connections": await utility_queries.project_connections(project_id, today(), calendar),
+            "utility_targets": utility_queries.targets(),
             "pending_handovers": liaison.with_wait(await liaison.pending(project_id=project_id), today(), calendar),
             "colours": await queries.colour_history(project_id),
             "can_edit": can_edit_project(request.user, project),
@@ -179,10 +184,13 @@ class ProjectController(Controller):
         if error:
             return await self._milestone_response(request, project_id, milestone_id, error, 422, dict(form.data))
         earlier = [m["name"] for m in rules.open_before(await queries.project_milestones(project_id), milestone["seq"])]
-        if earlier and not form.boolean("confirm_out_of_order"):
-            return await self._milestone_response(
-                request, project_id, milestone_id, N_("Earlier milestones are still open. Record this one as done out of order?"), 422,
-                dict(form.data), confirm=earlier)
+        # Approval procedures linked to this milestone and not approved yet ask for the same confirmation.
+        procedures = [p["type_name"] for p in await approval_queries.open_by_milestone(milestone_id)]
+        if (earlier or procedures) and not form.boolean("confirm_out_of_order"):
+            message = (N_("Earlier milestones are still open. Record this one as done out of order?") if earlier
+                       else N_("Approval procedures this milestone needs are not approved yet. Record it as done anyway?"))
+            return await self._milestone_response(request, project_id, milestone_id, message, 422, dict(form.data),
+                                                  confirm=earlier + procedures)
         user: CurrentUser = request.user
         try:
             async with write_transaction():

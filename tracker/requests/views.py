@@ -103,7 +103,11 @@ class PortalRequestController(Controller):
     @get("/new")
     async def new(self, request: Request) -> Template:
         projects = await self._projects(request.user)
-        values = {"project": int_or_none(request.query_params.get("project"))}
+        q = request.query_params
+        # A request raised from an approval procedure or a utility connection in the portal comes
+        # with its category and a first line naming the procedure or the connection.
+        values = {"project": int_or_none(q.get("project")), "category": q.get("category") if q.get("category") in rules.CATEGORIES else "",
+                  "description": (q.get("description") or "")[:200]}
         return Template("portal/request_form.html", context={
             "projects": projects, "categories": rules.CATEGORIES, "values": values, "errors": {}, **form_settings()})
 
