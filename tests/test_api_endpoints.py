@@ -85,6 +85,20 @@ def test_updated_since_gives_only_what_changed(client):
     assert [p["id"] for p in body["items"]] == [first]
 
 
+def test_updated_since_sees_changes_audited_against_a_project(client):
+    """A fulfilment, a request answer or a meeting decision leaves the project row as it was but is
+    audited with its project: incremental sync must still see the project."""
+    from tracker.audit.tables import AuditEvent
+
+    token = issue()
+    second = listed()[1]
+    later = datetime.now(UTC) + timedelta(days=1)
+    run(AuditEvent.insert(AuditEvent(at=later + timedelta(hours=1), action="fulfilment_add", entity="promise", entity_id=1,
+                                     project=second, changes={})))
+    body = client.get("/api/v1/projects", params={"updated_since": later.isoformat()}, headers=bearer(token)).json()
+    assert [p["id"] for p in body["items"]] == [second]
+
+
 def test_a_bad_cursor_or_parameter_is_a_400_problem(client):
     token = issue()
     for params in ({"cursor": "nonsense!"}, {"limit": 0}, {"limit": 501}, {"colour": "purple"}, {"area": 2**31}):

@@ -9,13 +9,14 @@ from datetime import UTC, date, datetime
 from tracker.api import rules
 from tracker.api.tables import ApiToken, ApiUsage
 from tracker.audit.record import audit
+from tracker.audit.tables import AuditEvent
 from tracker.db import write_transaction
 from tracker.i18n import N_
 from tracker.liaison import queries as liaison
 from tracker.meetings import queries as meeting_queries
 from tracker.org.tables import Department
 from tracker.projects import queries as project_queries
-from tracker.projects.tables import Project
+from tracker.projects.tables import ColourChange, Project
 from tracker.promises import queries as promise_queries
 from tracker.promises.tables import Fulfilment
 from tracker.requests import queries as request_queries
@@ -140,7 +141,15 @@ async def list_projects(f: project_queries.ProjectFilter, district: int | None, 
     if district is not None:
         clauses.append(Project.district == district)
     if updated_since is not None:
-        clauses.append(Project.updated_at >= updated_since)
+        # Changed: the project row itself, or anything audited against it (promises, fulfilments,
+        # requests, meetings, handovers: every write that matters is audited with its project), or
+        # its colour (the daily refresh; by day, so a sync may see a project twice, never miss one).
+        clauses.append(
+            (Project.updated_at >= updated_since)
+            | Project.id.is_in(AuditEvent.select(AuditEvent.project).where(AuditEvent.at >= updated_since,
+                                                                             AuditEvent.project.is_not_null()))
+            | Project.id.is_in(ColourChange.select(ColourChange.project).where(ColourChange.on >= updated_since.date()))
+        )
     if after_id is not None:
         clauses.append(Project.id > after_id)
     return await Project.select(*PROJECT_COLUMNS).where(*clauses).order_by(Project.id).limit(limit + 1)
