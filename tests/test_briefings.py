@@ -142,3 +142,28 @@ def test_a_past_week_lists_the_colour_changes_recorded_in_it(as_role):
     for row in turned_red:
         assert row["name"] in newly_red, row["name"]
     assert "2026年第47周" in html and "2026年11月22日" in html  # as of that week's Sunday
+
+
+def test_a_long_list_prints_its_worst_entries_counts_the_rest_by_district_and_the_annex_has_all(as_role, monkeypatch):
+    from tracker.briefings import rules
+
+    leader = as_role("leader")
+    red = run(Project.select(Project.id, Project.district.name.as_alias("district")).where(
+        Project.colour == "red", Project.status == "active"))
+    assert len(red) > 3
+    monkeypatch.setattr(rules, "LIST_LIMIT", 3)
+    html = leader.get("/briefings/weekly?html=1").text
+    red_list = re.search(r'id="red-list".*?</table>', html, re.S).group(0)
+    assert red_list.count("<tr>") - 1 == 3
+    assert f"另有 {len(red) - 3} 项" in red_list
+    by_district = re.search(r'id="red-by-district".*?</table>', html, re.S).group(0)
+    totals = [int(n) for n in re.findall(r"data-total>(\d+)<", by_district)]
+    assert sum(totals) == len(red)
+    expected = sorted((sum(r["district"] == d for r in red) for d in {r["district"] for r in red}), reverse=True)
+    assert totals == expected
+    annex = leader.get("/briefings/weekly?html=1&annex=1").text
+    assert 'id="annex-note"' in annex and 'id="red-by-district"' not in annex
+    assert re.search(r'id="red-list".*?</table>', annex, re.S).group(0).count("<tr>") - 1 == len(red)
+    monkeypatch.setattr(rules, "LIST_LIMIT", 1000)
+    short = leader.get("/briefings/weekly?html=1").text
+    assert 'id="red-by-district"' not in short and "另有" not in short

@@ -39,7 +39,7 @@ def test_lists_are_capped_at_ten_rows_with_links_to_all(grown, as_role):
     red = run(Project.count().where(Project.colour == "red", Project.status == "active"))
     assert led > 10 and red > 10, (led, red)  # the grown data makes every list longer than ten
 
-    mine = section(html, "{0} ({1})".format("我负责的项目", led))
+    mine = section(html, f"我负责的项目 ({led})")
     assert mine.count('href="/projects/') == 10
     assert f'href="/projects?lead={officer}&amp;sort=colour">全部 {led} 个' in mine
     shown = [int(i) for i in re.findall(r'href="/projects/(\d+)"', mine)]

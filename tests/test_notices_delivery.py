@@ -31,6 +31,7 @@ from tracker.promises import rules as promise_rules
 from tracker.promises.tables import Promise
 from tracker.requests import rules as request_rules
 from tracker.requests.tables import EnterpriseRequest
+from tracker.visits import queries as visit_queries
 
 TODAY = date(2026, 11, 27)  # a Friday: the demo's anchor (TRACKER_TODAY in conftest)
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # 09:00 in Harbin
@@ -138,6 +139,8 @@ async def expected_by_address(today: date) -> dict[str, Counter]:
         hear([address(h["to_officer"])], "handover_pending", "handover", h["id"])
         if calendar.workdays_between(h["handed_on"], today) > 3:
             hear(coordinators, "handover_late", "handover", h["id"])
+    for v in await visit_queries.overdue(today):  # past the visit plan's interval (tracker/visits)
+        hear([address(v["lead_officer"])], "visit_overdue", "visit_due", v["id"])
     return {a: Counter(rule for rule, _k, _i in items) for a, items in found.items()}
 
 

@@ -84,6 +84,9 @@ def other_enterprises_ids(as_role) -> dict[str, int]:
             catalogue["id"], catalogue["department"], None, catalogue["time_limit_workdays"], None, None, None, None, None, "", ""),
             approval_queries.Upload("授权委托书.png", "image/png", buffer.getvalue()), owner["id"])),
         "connection_id": 1,
+        # Visits and satisfaction callbacks: staff pages (the demo has both).
+        "visit_id": 1,
+        "callback_id": 1,
     }
 
 

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 
 from tracker.utilities import rules
-
 from tracker.workdays import WorkCalendar
 
 CAL = WorkCalendar()

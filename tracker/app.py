@@ -28,12 +28,15 @@ from tracker.audit.views import AuditController
 from tracker.auth.views import AccountController, AuthController, require_new_password, retrieve_user
 from tracker.briefings.views import BriefingController
 from tracker.calendar.views import CalendarController
+from tracker.callbacks.views import CallbackController
 from tracker.dashboard.views import DashboardController
 from tracker.db import engine, is_sqlite, write_transaction
+from tracker.districts.views import FiguresController
 from tracker.duplicates.views import MergeController
 from tracker.excel.views import ImportController, MonthlyReportController
 from tracker.health import healthz
 from tracker.i18n import N_
+from tracker.investment.views import InvestmentFiguresController, ProjectInvestmentController
 from tracker.liaison.views import CustodyController, HandoverController, OfficerController
 from tracker.meetings.views import ActionItemController, MeetingController
 from tracker.notices.commands import notify_every
@@ -48,7 +51,8 @@ from tracker.savedviews.views import SavedViewController
 from tracker.security import add_security_headers, before_any_route
 from tracker.settings import ROOT, get_settings, today
 from tracker.utilities.views import ProjectUtilityController, UtilityController
-from tracker.web import TEMPLATE_CALLABLES, from_json, is_htmx, translator
+from tracker.visits.views import ProjectVisitController, VisitController
+from tracker.web import from_json, install_template_callables, is_htmx, translator
 
 log = logging.getLogger("tracker")
 
@@ -58,8 +62,7 @@ API_PATHS = ["^/api/"]
 
 
 def _configure_templates(engine_: JinjaTemplateEngine) -> None:
-    for key, func in TEMPLATE_CALLABLES.items():
-        engine_.register_template_callable(key, func)
+    install_template_callables(engine_.engine)
     engine_.engine.globals["today"] = today
     engine_.engine.filters["from_json"] = from_json
 
@@ -194,8 +197,14 @@ def create_app() -> Litestar:
             ProjectApprovalController,
             ApprovalController,
             PortalApprovalController,
+            ProjectInvestmentController,
+            InvestmentFiguresController,
+            FiguresController,
             ProjectUtilityController,
             UtilityController,
+            ProjectVisitController,
+            VisitController,
+            CallbackController,
             MonthlyReportController,
             NoticeController,
             NotificationSettingsController,

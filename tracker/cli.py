@@ -72,6 +72,18 @@ async def load_demo_fixture() -> None:
         await add_procedures(today(), calendar)
         await add_connections(today(), calendar)
         await refresh_colours(None, today())
+    # Visits and one drawn month of satisfaction callbacks (issue 18): no colour depends on them.
+    from tracker.callbacks.demo import add_demo as add_callbacks
+    from tracker.visits.demo import add_demo as add_visits
+
+    async with write_transaction():
+        await add_visits(today())
+        await add_callbacks(today())
+    # Investment plans and monthly completions (issue 18), some projects behind their plan.
+    from tracker.investment.demo import add_demo as add_investment
+
+    async with write_transaction():
+        await add_investment(today())
 
 
 async def _demo(projects: int | None, if_empty: bool, rebuild_fixture: bool) -> None:
@@ -192,7 +204,7 @@ async def _briefing(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             week = rules.parse_week(args.week, today())
         except rules.BadWeek as bad:
             parser.error(i18n.gettext("en", bad.args[0]))
-        document = await documents.weekly(week, args.lang, today())
+        document = await documents.weekly(week, args.lang, today(), annex=args.annex)
     else:
         if args.id is None:
             parser.error(f"give the {args.kind if args.kind == 'project' else 'meeting'} id")
@@ -256,6 +268,8 @@ def main(argv: list[str] | None = None) -> None:
     briefing.add_argument("--lang", choices=("zh", "en"), default="zh")
     briefing.add_argument("--output", required=True, help="the PDF file to write")
     briefing.add_argument("--html", action="store_true", help="write the HTML the PDF is made from instead")
+    briefing.add_argument("--annex", action="store_true",
+                          help="weekly: print every entry of every list (by default only the worst entries of each)")
     from tracker.excel.commands import add_arguments as add_import_arguments
 
     add_import_arguments(sub)

@@ -91,6 +91,9 @@ SAME_MEANING_EVERYWHERE = frozenset({
     "Green channel", "Handovers", "Pages", "Park", "Project name", "When",
     # the bell in the header (base) and the notices pages (notices); the account pages link them
     "Notices", "How I am reminded",
+    # the figures pages (districts, investment), the nav and the pages they sum up name the same things
+    "Figures", "Approval figures", "Government credibility", "Signed on", "Made", "Note", "Overdue milestones", "Month",
+    "Annual plan", "Completion rate", "Behind plan", "Total", "Year",
 })
 
 

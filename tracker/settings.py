@@ -65,6 +65,13 @@ class Settings:
     utility_stretch_workdays: int = 15
     # The read API (/api/v1/): requests per minute per token, counted per app server (0: no limit).
     api_rate_limit: int = 600
+    # Visits (回访): how often each level visits, per project level ("" = the defaults in
+    # tracker/visits/rules.py), e.g. "provincial:officer=30,district=60,city=120;district:officer=45".
+    visit_plan: str = ""
+    # Satisfaction callbacks: the share drawn each month (per cent), and the working days after the
+    # draw before an open callback is a reminder.
+    callback_sample_percent: int = 20
+    callback_remind_workdays: int = 5
 
 
 def private_dir(path: Path) -> Path:
@@ -151,6 +158,9 @@ def get_settings() -> Settings:
         utility_target_workdays=_int("TRACKER_UTILITY_TARGET_WORKDAYS", 30),
         utility_stretch_workdays=_int("TRACKER_UTILITY_STRETCH_WORKDAYS", 15),
         api_rate_limit=_int("TRACKER_API_RATE_LIMIT", 600),
+        visit_plan=os.environ.get("TRACKER_VISIT_PLAN", ""),
+        callback_sample_percent=_int("TRACKER_CALLBACK_SAMPLE_PERCENT", 20),
+        callback_remind_workdays=_int("TRACKER_CALLBACK_REMIND_WORKDAYS", 5),
     )
 
 

@@ -33,12 +33,15 @@ def _charts(data: queries.Weekly, lang: str) -> dict[str, str]:
     }
 
 
-async def weekly(week: rules.Week, lang: str, today: date) -> str:
+async def weekly(week: rules.Week, lang: str, today: date, annex: bool = False) -> str:
+    """The weekly briefing: each list capped at its worst rules.LIST_LIMIT entries, or with
+    annex=True every entry of every list."""
     data = await queries.weekly(week, today)
     s = get_settings()
+    limit = None if annex else rules.LIST_LIMIT
     return render.html("briefings/weekly.html", {
         "data": data, "charts": _charts(data, lang), "week_label": week_label(week, lang), "city": s.city[lang],
-        "issuer": s.issuer[lang]}, lang)
+        "issuer": s.issuer[lang], "annex": annex, "cap": lambda items: rules.cap(items, limit)}, lang)
 
 
 async def project(project_id: int, lang: str, today: date) -> str | None:

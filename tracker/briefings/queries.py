@@ -10,6 +10,9 @@ from decimal import Decimal
 from tracker.approvals import queries as approval_queries
 from tracker.approvals import rules as approval_rules
 from tracker.briefings import rules
+from tracker.districts import queries as district_queries
+from tracker.districts import rules as district_rules
+from tracker.investment import queries as investment_queries
 from tracker.liaison import queries as liaison
 from tracker.liaison.rules import LEVEL_ROLES
 from tracker.liaison.tables import Handover
@@ -42,6 +45,8 @@ class Weekly:
     stage_advances: list[tuple[str, str, list[dict]]]  # (from stage, to stage, projects), in lifecycle order
     handovers: list[dict]
     red: list[dict]
+    # The red projects counted by district (or park) and stage, for a briefing that lists only the worst.
+    red_by_district: list[tuple[str, dict[str, int], int]]
     overdue_promises: list[dict]
     overdue_by_department: list[tuple[str, int]]
     credibility: list
@@ -58,6 +63,11 @@ class Weekly:
     connections_late: list[dict] = field(default_factory=list)
     connection_figures: list = field(default_factory=list)
     connection_targets: tuple[int, int] = (30, 15)
+    # Districts side by side and plan against completion for the year to date (issue 18), the
+    # numbers of /figures/districts and /figures/investment on the as-of day.
+    districts: list = field(default_factory=list)
+    district_total: object = None
+    investment: object = None
 
 
 async def weekly(week: rules.Week, today: date) -> Weekly:
@@ -70,23 +80,28 @@ async def weekly(week: rules.Week, today: date) -> Weekly:
     by_id = {p["id"]: p for p in projects}
 
     # Stages on the day and a week before, from the milestones' done dates.
+    before = week.monday - timedelta(days=1)  # the end of the previous week
     milestones: dict[int, list[tuple[str, date | None, bool]]] = defaultdict(list)
     starts, operations = [], []
+    done_this_week: set[int] = set()  # only these projects can have changed stage during the week
     for m in await Milestone.select(Milestone.project, Milestone.stage, Milestone.actual_on, Milestone.not_applicable).where(
-            Milestone.project.is_in([p["id"] for p in projects] or [0])).order_by(Milestone.project).order_by(Milestone.seq):
+            Milestone.project.is_in(Project.select(Project.id).where(Project.signed_on <= day))
+    ).order_by(Milestone.project).order_by(Milestone.seq):
         milestones[m["project"]].append((m["stage"], m["actual_on"], m["not_applicable"]))
+        if m["actual_on"] is not None and before < m["actual_on"] <= day:
+            done_this_week.add(m["project"])
         if week.contains(m["actual_on"]) and m["actual_on"] <= day and m["project"] in by_id:
             if m["stage"] == "construction":
                 starts.append(by_id[m["project"]])
             elif m["stage"] == "operating":
                 operations.append(by_id[m["project"]])
-    before = week.monday - timedelta(days=1)  # the end of the previous week
     by_stage: Counter = Counter()  # on the day; replaced below by the stored stages for this week
     advances = []
+    stage_on_day: dict[int, str] = {}
     for p in active:
-        now_stage = rules.stage_on(milestones[p["id"]], day)
+        now_stage = stage_on_day[p["id"]] = rules.stage_on(milestones[p["id"]], day)
         by_stage[now_stage] += 1
-        if p["signed_on"] <= before:
+        if p["signed_on"] <= before and p["id"] in done_this_week:
             was = rules.stage_on(milestones[p["id"]], before)
             if rules.stage_index(now_stage) > rules.stage_index(was):
                 advances.append((was, now_stage, p))
@@ -126,6 +141,8 @@ async def weekly(week: rules.Week, today: date) -> Weekly:
     signals = await project_queries.signals_for(red_ids, day, calendar)
     red = [{**by_id[pid], "signals": signals.get(pid, [])} for pid in red_ids]
     red.sort(key=lambda p: (-max((s.workdays for s in p["signals"]), default=0), p["name"]))
+    red_by_district = rules.cross_count(
+        [{"area": p["district_name"], "stage": stage_on_day[p["id"]]} for p in red], "area", "stage")
 
     # Promises: overdue ones by department, and the credibility ranking of the register page.
     register = await promise_queries.register(promise_queries.RegisterFilter(), day, calendar)
@@ -156,13 +173,21 @@ async def weekly(week: rules.Week, today: date) -> Weekly:
         year_signed=len(this_year), year_investment=sum((p["total_investment"] for p in this_year), Decimal(0)),
         new_signings=[p for p in projects if week.contains(p["signed_on"])],
         new_starts=starts, new_operations=operations, newly_red=newly_red, back_to_green=back_to_green,
-        stage_advances=_grouped(advances), handovers=handovers, red=red, overdue_promises=overdue,
+        stage_advances=_grouped(advances), handovers=handovers, red=red, red_by_district=red_by_district, overdue_promises=overdue,
         overdue_by_department=overdue_by_department, credibility=credibility, department_names=names,
         actions_overdue=actions_overdue, actions_resolved=actions_resolved,
         requests_overdue=await request_queries.overdue(day), request_figures=by_department.total,
         investment_by_industry={k: v for k, v in investment.items() if v}, colour_trend=trend,
         **await _approvals_and_connections(day, calendar),
+        **await _districts_and_investment(day),
     )
+
+
+async def _districts_and_investment(day: date) -> dict:
+    """The district section and plan against completion, from the figures pages' own queries."""
+    investment = await investment_queries.year_figures(day.year, day)
+    districts = await district_queries.rows("district", day.year, day, project_years=investment.projects)
+    return {"districts": districts, "district_total": district_rules.total(districts, ""), "investment": investment}
 
 
 async def _approvals_and_connections(day: date, calendar) -> dict:
@@ -210,6 +235,7 @@ async def project_sheet(project_id: int, today: date) -> dict | None:
                      if r["status"] != "closed"],
         "decisions": (await meeting_queries.project_decisions(project_id, today))[:8],
         "procedures": await approval_queries.project_procedures(project_id, today, calendar),
+        "investment": await investment_queries.project_summary(project_id, today),
         "connections": await utility_queries.project_connections(project_id, today, calendar),
         "utility_targets": utility_queries.targets(),
         "as_of": today,

@@ -7,19 +7,18 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tracker.briefings.charts import font_file
 from tracker.settings import ROOT, today
-from tracker.web import TEMPLATE_CALLABLES, from_json
+from tracker.web import from_json, install_template_callables
 
 
 @lru_cache
 def environment() -> Environment:
     """The web pages' template callables, outside a request: the language comes from the context."""
     env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape(default=True))
-    for name, function in TEMPLATE_CALLABLES.items():
-        env.globals[name] = pass_context(function)
+    install_template_callables(env)
     env.globals["today"] = today
     env.filters["from_json"] = from_json
     return env

@@ -95,3 +95,29 @@ def stage_index(stage: str) -> int:
     from tracker.projects.rules import STAGES
 
     return STAGES.index(stage)
+
+
+# --- the weekly briefing's length ------------------------------------------------------------
+# A leader reads the worst few entries of each list. At 44 projects every list fits; at 10,000 the
+# red list alone ran to 1,240 rows and 156 pages. So each list shows its first LIST_LIMIT entries
+# (they are sorted worst first) with a count of the rest, the red projects are also counted by
+# district and stage, and the full lists are an annex printed on request.
+LIST_LIMIT = 15
+
+
+def cap(items: list, limit: int | None) -> tuple[list, int]:
+    """The entries to print and how many are left out (none when limit is None: the annex)."""
+    if limit is None or len(items) <= limit:
+        return list(items), 0
+    return list(items[:limit]), len(items) - limit
+
+
+def cross_count(items: list[dict], row: str, column: str) -> list[tuple[str, dict[str, int], int]]:
+    """Counts of items by two keys: (row value, {column value: n}, row total), largest rows first."""
+    table: dict[str, dict[str, int]] = {}
+    for item in items:
+        cells = table.setdefault(item[row] or "", {})
+        cells[item[column]] = cells.get(item[column], 0) + 1
+    rows = [(name, cells, sum(cells.values())) for name, cells in table.items()]
+    rows.sort(key=lambda r: (-r[2], r[0]))
+    return rows

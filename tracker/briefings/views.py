@@ -49,8 +49,9 @@ class BriefingController(Controller):
             week = rules.parse_week(request.query_params.get("week"), today())
         except rules.BadWeek as bad:
             return await self._index(request, bad.args[0], request.query_params.get("week", ""), 422)
-        document = await documents.weekly(week, lang_of(request), today())
-        return await _deliver(request, document, f"weekly-briefing-{week.code}.pdf")
+        annex = bool(request.query_params.get("annex"))
+        document = await documents.weekly(week, lang_of(request), today(), annex=annex)
+        return await _deliver(request, document, f"weekly-briefing-{week.code}{'-annex' if annex else ''}.pdf")
 
     @get("/projects/{project_id:int}")
     async def project(self, request: Request, project_id: int) -> Response:

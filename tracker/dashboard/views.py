@@ -9,6 +9,7 @@ from tracker.projects.tables import Project
 from tracker.promises import queries as promise_queries
 from tracker.requests import queries as request_queries
 from tracker.settings import today
+from tracker.visits import queries as visit_queries
 
 
 class DashboardController(Controller):
@@ -46,6 +47,7 @@ class DashboardController(Controller):
                     request_queries.InboxFilter(status="open", responder=officer), now)) if officer else dashboard.Capped(),
                 "escalated": dashboard.capped(await request_queries.listing(
                     request_queries.InboxFilter(status="open", escalated=True), now)) if user.is_manager else dashboard.Capped(),
+                "visits_due": dashboard.capped(await visit_queries.overdue(now)),
                 "officer_id": officer,
             },
         )

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tracker.notices import rules, texts
 from tracker.notices.channels import Outgoing
 from tracker.notices.channels.webhook import MAX_BYTES
 from tracker.notices.config import NotifyConfig
 from tracker.settings import ROOT
-from tracker.web import TEMPLATE_CALLABLES
+from tracker.web import install_template_callables
 
 # Items shown per section of an e-mail; the rest are counted, with a link to the notices page.
 EMAIL_ITEMS_PER_SECTION = 50
@@ -23,8 +23,7 @@ EMAIL_ITEMS_PER_SECTION = 50
 def environment() -> Environment:
     """The pages' template callables outside a request: the language comes from the context."""
     env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape(default=True))
-    for name, function in TEMPLATE_CALLABLES.items():
-        env.globals[name] = pass_context(function)
+    install_template_callables(env)
     return env
 
 

@@ -58,6 +58,7 @@ class NotifyConfig:
             policy=rules.Policy(
                 Thresholds(s.red_overdue_workdays, s.amber_due_within_workdays, s.amber_signals_for_red),
                 s.handover_escalate_workdays,
+                s.callback_remind_workdays,
             ),
             fixed_day=s.today_override is not None,
         )

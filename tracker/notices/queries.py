@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from piccolo.query.methods.select import Count
 
 from tracker.auth.tables import User
+from tracker.callbacks import queries as callback_queries
 from tracker.db import is_sqlite, write_transaction
 from tracker.liaison.tables import Assignment, Handover
 from tracker.meetings.tables import ActionItem
@@ -26,6 +27,7 @@ from tracker.promises.tables import Promise
 from tracker.requests import rules as request_rules
 from tracker.requests.tables import EnterpriseRequest, RequestEvent
 from tracker.settings import TIMEZONE
+from tracker.visits import queries as visit_queries
 from tracker.web import from_json
 from tracker.workdays import WorkCalendar
 
@@ -165,6 +167,11 @@ async def gather_facts(today: date, calendar: WorkCalendar, policy: rules.Policy
     )
     for h in holders:
         facts.holders.setdefault(h["project"], {})[h["role"]] = h["officer"]
+    # Visits past their interval (one aggregate query) and callbacks not made yet.
+    facts.visits = [rules.VisitFact(v["id"], v["name"], v["lead_officer"], v["dues"][0].due_on, v["days_late"])
+                    for v in await visit_queries.overdue(today)]
+    facts.callbacks = [rules.CallbackFact(c["id"], c["project"], c["project_name"], c["assignee"], c["month"], _local_day(c["drawn_at"]))
+                       for c in await callback_queries.waiting(today)]
     return facts
 
 

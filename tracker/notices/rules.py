@@ -21,7 +21,7 @@ from tracker.workdays import WorkCalendar
 # The lead officer's reminders (the first responder's, for requests; the successor's, for handovers).
 STAFF_RULES = (
     "milestone_overdue", "promise_overdue", "action_overdue", "request_ack", "request_answer", "handover_pending",
-    "promise_disputed", "fulfilment_unconfirmed", "milestone_due",
+    "promise_disputed", "fulfilment_unconfirmed", "milestone_due", "visit_overdue", "callback_waiting",
 )
 # One level up, when a thing stays overdue (提级): the responsible leader and the district/park
 # responsible person for red milestones and promises; the coordinators for late or escalated
@@ -85,6 +85,8 @@ class People:
 class Policy:
     thresholds: project_rules.Thresholds = project_rules.Thresholds()
     handover_escalate_workdays: int = 3
+    # A satisfaction callback not made this many working days after the draw reminds its caller.
+    callback_remind_workdays: int = 5
 
 
 # --- facts -----------------------------------------------------------------------------------
@@ -187,6 +189,29 @@ class RequestEventFact:
     day: date
 
 
+@dataclass(frozen=True)
+class VisitFact:
+    """An active project past a visit interval (tracker/visits): the lead officer arranges the visit."""
+
+    project: int
+    project_name: str
+    lead_officer: int
+    due_on: date
+    days_late: int
+
+
+@dataclass(frozen=True)
+class CallbackFact:
+    """A satisfaction callback not made yet, with the day its month was drawn (Asia/Shanghai)."""
+
+    id: int
+    project: int
+    project_name: str
+    assignee: int
+    month: str
+    drawn_on: date
+
+
 @dataclass
 class Facts:
     milestones: list[MilestoneFact] = field(default_factory=list)
@@ -198,6 +223,8 @@ class Facts:
     holders: dict[int, dict[str, int]] = field(default_factory=dict)
     milestone_events: list[MilestoneEvent] = field(default_factory=list)
     request_events: list[RequestEventFact] = field(default_factory=list)
+    visits: list[VisitFact] = field(default_factory=list)
+    callbacks: list[CallbackFact] = field(default_factory=list)
 
 
 # Roles one level up from the lead officer, for red milestones and promises.
@@ -256,6 +283,10 @@ def _staff_link(kind: str, object_id: int, project: int | None) -> str:
         return f"/requests/{object_id}"
     if kind == "handover":
         return f"/projects/{project}#pending-handovers"
+    if kind == "visit_due":
+        return f"/projects/{project}#project-visits"
+    if kind == "callback":
+        return f"/callbacks/{object_id}"
     return f"/projects/{project}" if project else "/"
 
 
@@ -356,6 +387,16 @@ def drafts(facts: Facts, people: People, today: date, calendar: WorkCalendar, po
         add("handover_pending", "handover", h.id, [people.officer(h.to_officer)], h.project, params)
         if waited > policy.handover_escalate_workdays:
             add("handover_late", "handover", h.id, people.coordinator_recipients(), h.project, params)
+
+    for v in facts.visits:
+        add("visit_overdue", "visit_due", v.project, [people.officer(v.lead_officer)], v.project,
+            {"project": v.project_name, "date": v.due_on.isoformat(), "n": v.days_late})
+
+    for c in facts.callbacks:
+        waited = calendar.workdays_between(c.drawn_on, today)
+        if waited > policy.callback_remind_workdays:
+            add("callback_waiting", "callback", c.id, [people.officer(c.assignee)], c.project,
+                {"project": c.project_name, "month": c.month, "n": waited})
 
     start, end = event_window(today, calendar)
     for e in facts.milestone_events:

@@ -26,6 +26,8 @@ SECTION_TITLES = {
     "promise_disputed": N_("Fulfilments the enterprise disputes"),
     "fulfilment_unconfirmed": N_("Fulfilments awaiting the enterprise's confirmation"),
     "milestone_due": N_("Milestones due soon"),
+    "visit_overdue": N_("Enterprises to visit"),
+    "callback_waiting": N_("Satisfaction callbacks to make"),
     "fulfilment_to_confirm": N_("Fulfilments awaiting your confirmation"),
     "request_answered": N_("Your requests answered"),
     "request_closed": N_("Your requests closed"),
@@ -108,6 +110,14 @@ def describe(rule: str, params: dict, lang: str) -> str:
             n, lang, **p)
     if rule in ("request_ack", "request_answer"):
         return i18n.gettext(lang, PLAIN[rule + ("_late" if p.get("late") else "")], **p)
+    if rule == "visit_overdue":
+        return ngettext("%(project)s: a visit to the enterprise was due on %(date)s (%(n)s day ago).",
+                        "%(project)s: a visit to the enterprise was due on %(date)s (%(n)s days ago).", n, lang, **p)
+    if rule == "callback_waiting":
+        p.setdefault("month", "")
+        return ngettext("%(project)s: the satisfaction callback of %(month)s drawn for you is not made yet (%(n)s working day).",
+                        "%(project)s: the satisfaction callback of %(month)s drawn for you is not made yet (%(n)s working days).",
+                        n, lang, **p)
     if rule == "request_late":
         return i18n.gettext(lang, PLAIN["request_late_ack" if p.get("what") == "ack" else "request_late_answer"], **p)
     return i18n.gettext(lang, PLAIN[rule], **p)

@@ -15,6 +15,7 @@ from tracker.db import CONFLICT_MESSAGE, Conflict, contains, write_transaction
 from tracker.duplicates import queries as duplicate_queries
 from tracker.excel import exports
 from tracker.i18n import N_
+from tracker.investment import queries as investment_queries
 from tracker.liaison import queries as liaison
 from tracker.liaison import rules as liaison_rules
 from tracker.listing import parse_page, parse_sort
@@ -29,6 +30,7 @@ from tracker.requests import queries as request_queries
 from tracker.savedviews.views import views_for
 from tracker.settings import get_settings, today
 from tracker.utilities import queries as utility_queries
+from tracker.visits import queries as visit_queries
 from tracker.web import Form, flash, int_or_none, is_htmx
 
 
@@ -112,7 +114,9 @@ class ProjectController(Controller):
             "requests": await request_queries.listing(request_queries.InboxFilter(project=project_id), today()),
             "promises": promise_queries.annotate(await promise_queries.project_promises(project_id), today(), calendar),
             "procedures": await approval_queries.project_procedures(project_id, today(), calendar),
+            "investment": await investment_queries.project_summary(project_id, today()),
             "connections": await utility_queries.project_connections(project_id, today(), calendar),
+            **await visit_queries.project_section(project, today()),
             "utility_targets": utility_queries.targets(),
             "pending_handovers": liaison.with_wait(await liaison.pending(project_id=project_id), today(), calendar),
             "colours": await queries.colour_history(project_id),
