@@ -129,3 +129,14 @@ def test_the_sql_prefilter_of_overdue_projects_keeps_exactly_the_overdue_ones(as
                           if queries.rules.overdue_levels(p["level"], p["signed_on"], p["last"], day, the_plan))
         assert sorted(p["id"] for p in run(queries.overdue(day))) == expected, day
     assert expected  # the demo has overdue projects, so the comparison is not between two empty lists
+
+
+def test_the_dashboards_capped_overdue_list_is_the_head_of_the_full_list(as_role):
+    # The dashboard asks SQL for the count and the most overdue few; they must be the full list's.
+    for day in (date(2026, 11, 27), date(2026, 9, 1), date(2027, 3, 1)):
+        full = run(queries.overdue(day))
+        for limit in (1, 3, 10):
+            rows, total = run(queries.overdue_capped(day, limit))
+            assert total == len(full), day
+            assert [(r["id"], r["days_late"]) for r in rows] == [(r["id"], r["days_late"]) for r in full[:limit]], (day, limit)
+    assert full  # some project is overdue in the demo on the last day checked

@@ -47,7 +47,7 @@ class DashboardController(Controller):
                     request_queries.InboxFilter(status="open", responder=officer), now)) if officer else dashboard.Capped(),
                 "escalated": dashboard.capped(await request_queries.listing(
                     request_queries.InboxFilter(status="open", escalated=True), now)) if user.is_manager else dashboard.Capped(),
-                "visits_due": dashboard.capped(await visit_queries.overdue(now)),
+                "visits_due": dashboard.Capped(*await visit_queries.overdue_capped(now, dashboard.ROWS)),
                 "officer_id": officer,
             },
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from tracker.audit.record import audit
-from tracker.db import Conflict
+from tracker.db import Conflict, is_sqlite
 from tracker.org.tables import Officer
 from tracker.projects.tables import Project
 from tracker.requests import queries as request_queries
@@ -62,7 +62,7 @@ def _overdue_having(today: date, the_plan: dict[str, dict[str, int]]) -> tuple[s
 
 
 async def latest(district: int | None = None, lead_officer: int | None = None,
-                 overdue_on: date | None = None) -> list[dict]:
+                 overdue_on: date | None = None, ids: list[int] | None = None) -> list[dict]:
     """Each active project with its latest visit at each level: one aggregate query, whatever the
     number of projects (with overdue_on, only those past a visit interval on that day)."""
     where, args = "", []
@@ -72,6 +72,8 @@ async def latest(district: int | None = None, lead_officer: int | None = None,
     if lead_officer:
         where += " AND project.lead_officer = {}"
         args.append(lead_officer)
+    if ids:
+        where += " AND project.id IN (" + ", ".join(str(int(i)) for i in ids) + ")"
     having, having_args = _overdue_having(overdue_on, plan()) if overdue_on else ("", [])
     rows = await Visit.raw(LATEST.format(where=where, having=having), *args, *having_args)
     for r in rows:
@@ -92,6 +94,53 @@ async def overdue(today: date, district: int | None = None, lead_officer: int | 
             p["days_late"] = dues[0].days_late
             out.append(p)
     return sorted(out, key=lambda r: (-r["days_late"], r["id"]))
+
+
+def _earliest_due_sql(the_plan: dict[str, dict[str, int]]) -> str:
+    """SQL for the earliest date a project's visit plan falls due (the same rule as
+    rules.overdue_levels: max(latest visit at the level, signing) + the level's days), over the
+    aggregates of LATEST. A level the project's plan lacks never falls due."""
+    never = "'9999-12-31'" if is_sqlite() else "DATE '9999-12-31'"
+    dues = []
+    for level, seen in SEEN.items():
+        cases = " ".join(f"WHEN '{project_level}' THEN {int(levels[level])}"
+                         for project_level, levels in the_plan.items() if level in levels)
+        if not cases:
+            continue
+        days = f"(CASE project.level {cases} END)"
+        if is_sqlite():
+            due = f"date(max(COALESCE({seen}, project.signed_on), project.signed_on), '+' || {days} || ' days')"
+        else:
+            due = f"(GREATEST(COALESCE({seen}, project.signed_on), project.signed_on) + {days})"
+        dues.append(f"COALESCE({due}, {never})")
+    if not dues:
+        return never
+    if len(dues) == 1:
+        return dues[0]
+    return ("min(" if is_sqlite() else "LEAST(") + ", ".join(dues) + ")"
+
+
+async def overdue_capped(today: date, limit: int) -> tuple[list[dict], int]:
+    """The `limit` most overdue projects (as overdue() orders them) and how many are overdue in
+    all, without reading every overdue project: the dashboard's card at any number of projects."""
+    the_plan = plan()
+    inner = (f"SELECT project.id AS id, {_earliest_due_sql(the_plan)} AS due_on FROM project "
+             "LEFT JOIN visit ON visit.project = project.id LEFT JOIN visit_officer ON visit_officer.visit = visit.id "
+             "WHERE project.status = 'active' GROUP BY project.id, project.level, project.signed_on")
+    # One pass: the overdue count rides on each of the first rows (a window over the filtered rows).
+    first = await Visit.raw(f"SELECT id, COUNT(*) OVER () AS n FROM ({inner}) AS dues WHERE dues.due_on < {{}} "
+                            "ORDER BY dues.due_on, dues.id LIMIT {}", today, limit)
+    ids = [r["id"] for r in first]
+    if not ids:
+        return [], 0
+    rows = []
+    for p in await latest(ids=ids):
+        dues = rules.overdue_levels(p["level"], p["signed_on"], p["last"], today, the_plan)
+        if dues:
+            p["dues"] = dues
+            p["days_late"] = dues[0].days_late
+            rows.append(p)
+    return sorted(rows, key=lambda r: (-r["days_late"], r["id"])), first[0]["n"]
 
 
 async def visits_by_district(start: date, end: date, today: date) -> dict[int, dict]:
