@@ -9,7 +9,7 @@ from tracker.org.tables import Officer
 from tracker.projects.tables import Project
 from tracker.requests.tables import EnterpriseRequest
 from tracker.visits import queries
-from tracker.visits.tables import Visit, VisitItem, VisitOfficer
+from tracker.visits.tables import Visit, VisitItem, VisitLatest, VisitOfficer
 
 TODAY = date(2026, 11, 27)
 
@@ -140,3 +140,29 @@ def test_the_dashboards_capped_overdue_list_is_the_head_of_the_full_list(as_role
             assert total == len(full), day
             assert [(r["id"], r["days_late"]) for r in rows] == [(r["id"], r["days_late"]) for r in full[:limit]], (day, limit)
     assert full  # some project is overdue in the demo on the last day checked
+    # The visits page shows a district's most overdue the same way.
+    district = full[0]["district"]
+    in_district = run(queries.overdue(TODAY, district=district))
+    rows, total = run(queries.overdue_capped(TODAY, 3, district=district))
+    assert total == len(in_district) > 0 and total < len(run(queries.overdue(TODAY)))
+    assert [r["id"] for r in rows] == [r["id"] for r in in_district[:3]]
+
+
+def test_the_kept_latest_visits_equal_the_visits_themselves(as_role):
+    # The plan is judged from visit_latest, one row per project kept by every recorded visit; it
+    # must equal the aggregate over the visits, after the demo data and after a visit in the app.
+    client = as_role("coordinator")
+    project = a_project()
+    client.submit(f"/projects/{project['id']}/visits/", form(project, visited_on="2026-11-26"))
+
+    def kept():
+        return {r["project"]: tuple(queries._day(r[k]) for k in ("any_on", "officer_on", "district_on", "city_on"))
+                for r in run(VisitLatest.select())}
+
+    def fresh():
+        return {r["project"]: tuple(queries._day(r[k]) for k in ("any_on", "officer_on", "district_on", "city_on"))
+                for r in run(Visit.raw(queries.AGGREGATE.format(where="")))}
+
+    assert kept() == fresh()
+    assert kept()[project["id"]][0] == date(2026, 11, 26)
+    assert len(kept()) > 10  # the demo's visits are there too

@@ -35,14 +35,13 @@ async def start(user_id: int, client: str, user_agent: str) -> str:
     return key
 
 
+# Every request asks this, so it is written as SQL: building the same join through the ORM cost
+# about 1.7 ms of CPU per request, against 0.3 ms for running it (issue 16).
 SESSION_USER = (
-    UserSession.user.id.as_alias("id"),
-    UserSession.user.username.as_alias("username"),
-    UserSession.user.role.as_alias("role"),
-    UserSession.user.display_name.as_alias("display_name"),
-    UserSession.user.officer.as_alias("officer"),
-    UserSession.user.enterprise.as_alias("enterprise"),
-    UserSession.user.must_change_password.as_alias("must_change_password"),
+    "SELECT u.id AS id, u.username AS username, u.role AS role, u.display_name AS display_name, "
+    "u.officer AS officer, u.enterprise AS enterprise, u.must_change_password AS must_change_password "
+    f"FROM {UserSession._meta.tablename} s JOIN {User._meta.tablename} u ON u.id = s.\"user\" "
+    "WHERE s.key_hash = {} AND s.ended_at IS NULL AND s.expires_at > {} AND u.active = {}"
 )
 
 
@@ -50,12 +49,13 @@ async def user_of(key: str | None) -> dict | None:
     """The user of a live session (not ended, not expired, the user active), in one query."""
     if not key or not isinstance(key, str):
         return None
-    return await UserSession.select(*SESSION_USER).where(
-        UserSession.key_hash == _hash(key),
-        UserSession.ended_at.is_null(),
-        UserSession.expires_at > _now(),
-        UserSession.user.active == True,  # noqa: E712
-    ).first()
+    rows = await UserSession.raw(SESSION_USER, _hash(key), _now(), True)
+    if not rows:
+        return None
+    row = rows[0]
+    # SQLite hands booleans back as integers.
+    row["must_change_password"] = bool(row["must_change_password"])
+    return row
 
 
 async def end(key: str | None, reason: str) -> int | None:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from tracker.auth.tables import User
 from tracker.org.tables import Officer
 from tracker.projects.tables import Project
-from tracker.visits import rules
+from tracker.visits import queries, rules
 from tracker.visits.tables import Visit, VisitItem, VisitOfficer
 
 ITEMS = ("希望协调解决厂区道路接入问题", "申请人才公寓配套", "电力增容进度偏慢", "希望尽快兑现设备补贴", "施工许可材料咨询",
@@ -63,3 +63,4 @@ async def add_demo(today: date) -> None:
             if rng.random() < 0.4:
                 await VisitItem.insert(*[VisitItem(visit=visit_id, seq=k, text=t)
                                          for k, t in enumerate(rng.sample(ITEMS, rng.randint(1, 2)), 1)])
+    await queries.refresh_latest(None)

@@ -39,3 +39,17 @@ class VisitItem(Table, tablename="visit_item"):
     seq = Integer(default=0)
     text = Text()
     request = ForeignKey(EnterpriseRequest, null=True, on_delete=OnDelete.restrict)
+
+
+class VisitLatest(Table, tablename="visit_latest"):
+    """Per project, its latest visit at all and at each leader level: what the visit plan is judged
+    on, kept so that the dashboard, the overdue list and the district figures read one row per
+    project instead of aggregating every visit of every project on each view. Visits are
+    append-only and recorded in one place (queries.create), which refreshes the project's row;
+    a unique index keeps one row per project."""
+
+    project = ForeignKey(Project, null=False, on_delete=OnDelete.restrict, unique=True)
+    any_on = Date(null=True, default=None)
+    officer_on = Date(null=True, default=None)
+    district_on = Date(null=True, default=None)
+    city_on = Date(null=True, default=None)

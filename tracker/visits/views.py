@@ -20,6 +20,7 @@ from tracker.settings import today
 from tracker.visits import export, queries, rules
 from tracker.web import DATE_MAX, DATE_MIN, Form, flash, ids_of, int_or_none
 
+OVERDUE_SHOWN = 10
 RECENT_DAYS = 90
 
 
@@ -61,12 +62,16 @@ class VisitController(Controller):
         day = today()
         if not (f.start or f.end or f.project or f.enterprise or f.overdue):
             f.start = day - timedelta(days=RECENT_DAYS)
-        overdue = await queries.overdue(day, district=f.district)
         visits = [] if f.overdue else await queries.listing(f)
+        if f.overdue or request.query_params.get("format") == "xlsx":
+            overdue = await queries.overdue(day, district=f.district)
+            overdue_total = len(overdue)
+        else:  # the ten most overdue beside the recent visits, without reading every overdue project
+            overdue, overdue_total = await queries.overdue_capped(day, OVERDUE_SHOWN, district=f.district)
         if request.query_params.get("format") == "xlsx":
             return export.workbook_response(request, visits, overdue, f.overdue)
         return Template("visits/index.html", context={
-            "f": f, "visits": visits, "overdue": overdue if f.overdue else overdue[:10], "overdue_total": len(overdue),
+            "f": f, "visits": visits, "overdue": overdue, "overdue_total": overdue_total,
             "params": dict(request.query_params), "districts": await _districts(), "officers": await queries.visitor_choices(),
             "modes": rules.MODES, "recent_days": RECENT_DAYS, "plan": queries.plan(),
         })
