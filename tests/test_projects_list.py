@@ -129,3 +129,23 @@ def test_paging_through_a_long_list_keeps_the_filter(staff):
     second = staff.get("/projects", params={"q": "分页测试", "page": 2})
     assert len(ids_in(second.text)) == 10
     assert ids_in(first.text).isdisjoint(ids_in(second.text))
+
+
+def test_each_listed_project_shows_its_first_open_milestone(staff):
+    # The list asks SQL for the first open milestone (lowest seq) of each project on the page; it
+    # must be the one a plain reading of every open milestone gives, shown on the project's row.
+    from tracker.i18n import format_date
+    from tracker.projects.queries import first_open_milestones
+    from tracker.projects.tables import Milestone
+
+    page = staff.get("/projects/")
+    ids = sorted(ids_in(page.text))
+    first = {}
+    for m in run(Milestone.select(Milestone.project, Milestone.name, Milestone.planned_on).where(
+            Milestone.project.is_in(ids), Milestone.actual_on.is_null(), Milestone.not_applicable == False  # noqa: E712
+    ).order_by(Milestone.seq).order_by(Milestone.id)):
+        first.setdefault(m["project"], (m["name"], m["planned_on"]))
+    got = {pid: (m["name"], m["planned_on"]) for pid, m in run(first_open_milestones(ids)).items()}
+    assert got == first and len(got) > 5
+    row = re.search(rf'data-project-id="{ids[0]}".*?</tr>', page.text, re.S)[0]
+    assert format_date(first[ids[0]][1], "zh", "medium") in row

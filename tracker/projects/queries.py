@@ -486,17 +486,32 @@ async def list_projects(f: ProjectFilter, page_size: int) -> ProjectPage:
     if clauses:
         query = query.where(*clauses)
     rows = await query.limit(page_size).offset((page - 1) * page_size)
-    ids = [r["id"] for r in rows]
-    next_ms: dict[int, dict] = {}
-    if ids:
-        open_ms = await (
-            Milestone.select(Milestone.project, Milestone.name, Milestone.planned_on)
-            .where(Milestone.project.is_in(ids), open_milestone())
-            .order_by(Milestone.seq)
-        )
-        for m in open_ms:
-            next_ms.setdefault(m["project"], m)
-    return ProjectPage(rows, total, page, pages, page_size, next_ms)
+    return ProjectPage(rows, total, page, pages, page_size, await first_open_milestones([r["id"] for r in rows]))
+
+
+# The first open milestone (lowest seq) of each listed project, one row per project: the SQL
+# picks them, instead of reading every open milestone of the page's projects (about 400 rows).
+NEXT_MILESTONES = (
+    "SELECT m.project AS project, m.name AS name, m.planned_on AS planned_on FROM milestone m "
+    "WHERE m.project IN ({ids}) AND m.actual_on IS NULL AND m.not_applicable = {false} AND m.seq = ("
+    "SELECT MIN(o.seq) FROM milestone o WHERE o.project = m.project AND o.actual_on IS NULL AND o.not_applicable = {false}) "
+    "ORDER BY m.project, m.id"
+)
+
+
+async def first_open_milestones(ids: list[int]) -> dict[int, dict]:
+    """Per project id, its next open milestone (name, planned_on), if it has one."""
+    if not ids:
+        return {}
+    rows = await Milestone.raw(NEXT_MILESTONES.format(ids=", ".join(str(int(i)) for i in ids),
+                                                      false="0" if is_sqlite() else "FALSE"))
+    out: dict[int, dict] = {}
+    for r in rows:  # two milestones sharing the lowest seq: the first created, as before
+        if r["project"] not in out:
+            if r["planned_on"] is not None and not isinstance(r["planned_on"], date):
+                r["planned_on"] = date.fromisoformat(str(r["planned_on"])[:10])
+            out[r["project"]] = r
+    return out
 
 
 async def area_choices() -> list[dict]:

@@ -179,11 +179,12 @@ async def visits_by_district(start: date, end: date, today: date) -> dict[int, d
     interval on `today` ("due"), and active projects ("projects"). Three queries in all, each
     counting in the database."""
     out: dict[int, dict] = {}
-    for p in await Project.select(Project.district).where(Project.status == "active"):
-        out.setdefault(p["district"], {"done": 0, "due": 0, "projects": 0})["projects"] += 1
-    for r in await Visit.select(Visit.project.district.as_alias("district")).where(
-            Visit.visited_on >= start, Visit.visited_on <= end, Visit.project.status != "merged"):
-        out.setdefault(r["district"], {"done": 0, "due": 0, "projects": 0})["done"] += 1
+    for r in await Project.raw("SELECT district, COUNT(*) AS n FROM project WHERE status = 'active' GROUP BY district"):
+        out.setdefault(r["district"], {"done": 0, "due": 0, "projects": 0})["projects"] += r["n"]
+    for r in await Visit.raw("SELECT project.district AS district, COUNT(*) AS n FROM visit JOIN project ON project.id = visit.project "
+                             "WHERE visit.visited_on >= {} AND visit.visited_on <= {} AND project.status <> 'merged' "
+                             "GROUP BY project.district", start, end):
+        out.setdefault(r["district"], {"done": 0, "due": 0, "projects": 0})["done"] += r["n"]
     overdue, args = _overdue_where(today, plan())
     for r in await Visit.raw("SELECT project.district AS district, COUNT(*) AS n FROM project "
                              "LEFT JOIN visit_latest ON visit_latest.project = project.id "
